@@ -1,0 +1,154 @@
+from django.contrib import admin
+from django.contrib.auth import admin as auth_admin  # noqa: F401  (registers Group first)
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dispusip import audit
+from dispusip.models import AuditLog, Cabang, Job, Pengguna, Unit
+
+SKIPPED_FIELDS = {"password", "last_login"}
+
+
+def snapshot(obj: models.Model) -> dict:
+    """The fields of obj worth auditing, as plain values (m2m as sorted names)."""
+    data = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in SKIPPED_FIELDS:
+            continue
+        data[field.name] = field.value_from_object(obj)
+    if obj.pk:
+        for field in obj._meta.many_to_many:
+            data[field.name] = sorted(str(o) for o in getattr(obj, field.name).all())
+    if isinstance(obj, Pengguna):
+        data["password"] = (
+            obj.password[-12:] if obj.password else ""
+        )  # a change shows, the hash does not
+    return data
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Writes every add, change and delete made in the Django admin to the audit log."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            request._audit_sebelum = snapshot(obj)
+        return obj
+
+    def _catat(self, request, obj, aksi: str, sebelum: dict, sesudah: dict, pesan: str = ""):
+        changed = {k for k in {*sebelum, *sesudah} if sebelum.get(k) != sesudah.get(k)}
+        audit.catat(
+            aksi=f"{obj._meta.model_name}.{aksi}",
+            oleh=request.user,
+            objek=obj,
+            sebelum={k: sebelum.get(k) for k in changed},
+            sesudah={k: sesudah.get(k) for k in changed},
+            alasan=f"Admin Django: {pesan}" if pesan else "Admin Django",
+            ip=request.META.get("REMOTE_ADDR"),
+        )
+
+    def log_addition(self, request, obj, message):
+        self._catat(request, obj, "dibuat", {}, snapshot(obj))
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        sebelum = getattr(request, "_audit_sebelum", {})
+        self._catat(request, obj, "diubah", sebelum, snapshot(obj), self._pesan(message))
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            self._catat(request, obj, "dihapus", snapshot(obj), {})
+        return super().log_deletions(request, queryset)
+
+    @staticmethod
+    def _pesan(message) -> str:
+        if isinstance(message, str):
+            return message
+        parts = []
+        for item in message or []:
+            for verb, detail in item.items():
+                fields = ", ".join(detail.get("fields", [])) if isinstance(detail, dict) else ""
+                parts.append(f"{verb} {fields}".strip())
+        return "; ".join(parts)
+
+
+@admin.register(Unit)
+class UnitAdmin(AuditedAdmin):
+    list_display = ["nama", "kode", "jenis", "wilayah", "aktif"]
+    list_filter = ["jenis", "aktif"]
+    search_fields = ["nama", "kode"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # units are fixed by regulation; deactivate instead
+
+
+@admin.register(Cabang)
+class CabangAdmin(AuditedAdmin):
+    list_display = ["nama", "kode", "unit", "jam_buka", "aktif"]
+    list_filter = ["unit", "aktif"]
+    search_fields = ["nama", "kode", "alamat"]
+    list_select_related = ["unit"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # branches are referenced by history; deactivate instead
+
+
+@admin.register(Pengguna)
+class PenggunaAdmin(AuditedAdmin, UserAdmin):
+    list_display = ["username", "first_name", "last_name", "unit", "cabang", "is_active"]
+    list_filter = ["unit", "groups", "is_active"]
+    list_select_related = ["unit", "cabang"]
+    autocomplete_fields = ["cabang", "cabang_kerja"]
+    fieldsets = [
+        *UserAdmin.fieldsets,
+        (_("Unit dan cabang"), {"fields": ["unit", "cabang", "cabang_kerja"]}),
+    ]
+    add_fieldsets = [
+        *UserAdmin.add_fieldsets,
+        (_("Unit dan cabang"), {"fields": ["first_name", "last_name", "email", "unit", "cabang"]}),
+    ]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # the audit log refers to people; deactivate accounts instead
+
+
+# Replace the stock Group admin with an audited one.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class PeranAdmin(AuditedAdmin, GroupAdmin):
+    pass
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor_name", "unit", "action", "object_repr"]
+    list_filter = ["unit", "action"]
+    search_fields = ["actor_name", "object_repr", "action"]
+    show_full_result_count = False  # counting millions of rows on every page is slow
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "started_by", "status", "done", "total", "created_at"]
+    list_filter = ["status", "kind"]
+    readonly_fields = [f.name for f in Job._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,12 @@
+from django.conf import settings
+
+from dispusip.registry import registry
+
+
+def portal(request):
+    """Navigation and the header's working-branch switch, for every page."""
+    user = getattr(request, "user", None)
+    context = {"LANGUAGES_PORTAL": settings.LANGUAGES, "nav_staf": []}
+    if user is not None and user.is_authenticated and user.adalah_staf:
+        context["nav_staf"] = registry.nav_for(user)
+    return context

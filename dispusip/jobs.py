@@ -1,0 +1,127 @@
+"""Background jobs with progress: how to add one.
+
+1. Write the work as a service that takes the Job and reports progress:
+
+       def ekspor_xlsx(*, job, qs):
+           job.laporkan(0, total)
+           for n, row in enumerate(rows, 1):
+               ...
+               job.laporkan(n, total)
+           job.simpan_berkas("hasil.xlsx", File(fh))
+           return {"baris": n}             # the result summary shown on the job page
+
+2. Declare the task in your app's tasks.py with @job_task; the decorator marks
+   the job running, then succeeded with the returned summary, or failed with
+   the error's message (JobGagal for an expected failure such as bad input):
+
+       @job_task("audit.ekspor", label=_("Ekspor log audit (XLSX)"))
+       def ekspor_audit_task(job):
+           return audit.ekspor_xlsx(job=job, qs=...)
+
+3. From a view or service, start it; the task is sent when the transaction
+   commits, and the view redirects to job.get_absolute_url(), a page with a
+   progress bar that polls until the job ends:
+
+       job = jobs.mulai(kind="audit.ekspor", oleh=request.user, params={...})
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from dispusip.models import Job
+
+if TYPE_CHECKING:
+    from dispusip.models import Pengguna, Unit
+
+logger = logging.getLogger(__name__)
+
+
+class JobGagal(Exception):
+    """An expected failure; its message is shown to the person who started the job."""
+
+
+@dataclass(frozen=True)
+class JenisJob:
+    kind: str
+    label: str
+    task: Any
+
+
+_kinds: dict[str, JenisJob] = {}
+
+
+def label(kind: str) -> str:
+    jenis = _kinds.get(kind)
+    return str(jenis.label) if jenis else kind
+
+
+def job_task(kind: str, *, label: str) -> Callable:
+    """Turn `work(job) -> dict` into a Celery task that runs one Job row."""
+
+    def decorator(work: Callable[[Job], dict | None]):
+        @shared_task(name=f"jobs.{kind}", bind=True, ignore_result=True)
+        def task(self, job_id: int) -> None:
+            jalankan(job_id, work)
+
+        task.__doc__ = work.__doc__
+        _kinds[kind] = JenisJob(kind=kind, label=label, task=task)
+        return task
+
+    return decorator
+
+
+def mulai(
+    *,
+    kind: str,
+    oleh: Pengguna | None,
+    params: dict[str, Any] | None = None,
+    unit: Unit | None = None,
+) -> Job:
+    """Create the Job row and send its task once the surrounding transaction commits."""
+    if kind not in _kinds:
+        raise ValueError(f"Unknown job kind {kind!r}; declare it with @job_task")
+    params = dict(params or {})
+    params.setdefault("bahasa", translation.get_language() or "id")
+    job = Job.objects.create(
+        kind=kind,
+        started_by=oleh,
+        unit=unit if unit is not None else getattr(oleh, "unit", None),
+        params=params,
+    )
+    task = _kinds[kind].task
+    transaction.on_commit(lambda: task.delay(job.pk))
+    return job
+
+
+def jalankan(job_id: int, work: Callable[[Job], dict | None]) -> None:
+    """Run one job's work and record how it ended. Safe to receive twice: a job
+    that already finished is left alone (acks_late redelivers after a crash)."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        logger.warning("Job %s no longer exists; nothing to run", job_id)
+        return
+    if job.selesai:
+        return
+    job.mulai()
+    with translation.override(job.params.get("bahasa", "id")):
+        try:
+            result = work(job)
+        except JobGagal as exc:
+            job.gagal(str(exc))
+        except SoftTimeLimitExceeded:
+            job.gagal(_("Pekerjaan dihentikan karena melewati batas waktu."))
+        except Exception as exc:
+            job.gagal(_("Kesalahan tak terduga: %(err)s") % {"err": f"{type(exc).__name__}: {exc}"})
+            raise  # for the worker's log and error reporting
+        else:
+            job.berhasil(result or {})

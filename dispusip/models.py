@@ -1,0 +1,435 @@
+from __future__ import annotations
+
+import time
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dispusip.peran import HANYA_BACA, LINGKUP_PROVINSI, Peran
+
+
+class UnitQuerySet(models.QuerySet):
+    def aktif(self):
+        return self.filter(aktif=True)
+
+
+class Unit(models.Model):
+    """One of the agency's seven service units (the Dinas, five Suku Dinas, Kepulauan Seribu)."""
+
+    class Jenis(models.TextChoices):
+        DINAS = "dinas", _("Dinas")
+        SUKU_DINAS = "suku_dinas", _("Suku Dinas")
+        KABUPATEN = "kabupaten", _("Unit Kabupaten Administrasi")
+
+    kode = models.SlugField(_("kode"), max_length=20, unique=True)
+    nama = models.CharField(_("nama"), max_length=200, unique=True)
+    nama_singkat = models.CharField(_("nama singkat"), max_length=60)
+    jenis = models.CharField(_("jenis"), max_length=20, choices=Jenis)
+    wilayah = models.CharField(_("wilayah"), max_length=100, blank=True)
+    alamat = models.TextField(_("alamat"), blank=True)
+    urutan = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    aktif = models.BooleanField(_("aktif"), default=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["urutan", "nama"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("unit")
+
+    def __str__(self) -> str:
+        return self.nama_singkat
+
+
+class CabangQuerySet(models.QuerySet):
+    def aktif(self):
+        return self.filter(aktif=True, unit__aktif=True)
+
+    def milik_unit(self, unit: Unit | None):
+        return self if unit is None else self.filter(unit=unit)
+
+
+class Cabang(models.Model):
+    """A branch: one service point (library building, reading corner) of a unit."""
+
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="cabang", verbose_name=_("unit"))
+    kode = models.SlugField(_("kode"), max_length=30, unique=True)
+    nama = models.CharField(_("nama"), max_length=200)
+    alamat = models.TextField(_("alamat"), blank=True)
+    jam_buka = models.CharField(_("jam buka"), max_length=200, blank=True)
+    telepon = models.CharField(_("telepon"), max_length=40, blank=True)
+    aktif = models.BooleanField(_("aktif"), default=True)
+
+    objects = CabangQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit__urutan", "nama"]
+        verbose_name = _("cabang")
+        verbose_name_plural = _("cabang")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "nama"], name="cabang_nama_unik_per_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return self.nama
+
+
+class PenggunaManager(UserManager):
+    def staf(self):
+        return self.filter(is_active=True, unit__isnull=False)
+
+
+class Pengguna(AbstractUser):
+    """Everyone who logs in: staff (who belong to a unit) and, later, members.
+
+    Email is deliberately not unique: family members often share one address.
+    """
+
+    unit = models.ForeignKey(
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staf",
+        verbose_name=_("unit"),
+        help_text=_("Wajib untuk staf; kosong untuk anggota perpustakaan."),
+    )
+    cabang = models.ForeignKey(
+        Cabang,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cabang asal"),
+    )
+    cabang_kerja = models.ForeignKey(
+        Cabang,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cabang kerja saat ini"),
+        help_text=_("Tempat staf bertugas hari ini; kosong berarti cabang asal."),
+    )
+
+    objects = PenggunaManager()
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.cabang and self.unit_id and self.cabang.unit_id != self.unit_id:
+            raise ValidationError({"cabang": _("Cabang asal harus milik unit pengguna.")})
+        if self.cabang and not self.unit_id:
+            raise ValidationError({"unit": _("Staf yang punya cabang asal harus punya unit.")})
+
+    @cached_property
+    def peran(self) -> frozenset[str]:
+        """Names of the roles (groups) this user holds, read once per request."""
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def berperan(self, *peran: str) -> bool:
+        return self.is_superuser or bool(self.peran.intersection(peran))
+
+    @property
+    def adalah_staf(self) -> bool:
+        return self.is_active and (self.unit_id is not None or self.is_superuser)
+
+    @property
+    def lingkup_provinsi(self) -> bool:
+        return self.is_superuser or bool(self.peran & LINGKUP_PROVINSI)
+
+    @property
+    def hanya_baca(self) -> bool:
+        return not self.is_superuser and bool(self.peran) and self.peran <= HANYA_BACA
+
+    @property
+    def cabang_aktif(self) -> Cabang | None:
+        return self.cabang_kerja or self.cabang
+
+    def peran_tampil(self) -> list[str]:
+        labels = dict(Peran.choices)
+        return [str(labels.get(name, name)) for name in sorted(self.peran)]
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Log audit tidak dapat diubah.")
+
+    def delete(self):
+        raise TypeError("Log audit tidak dapat dihapus.")
+
+    def saring(
+        self,
+        *,
+        pelaku: str = "",
+        unit: Unit | None = None,
+        aksi: str = "",
+        objek: str = "",
+        dari=None,
+        sampai=None,
+    ):
+        """Filters of the audit screen and its export, in one place."""
+        qs = self
+        if pelaku:
+            qs = qs.filter(actor_name__iexact=pelaku)
+        if unit:
+            qs = qs.filter(unit=unit)
+        if aksi:
+            # Actions are dotted ("pengguna.peran"): a prefix selects a family.
+            qs = qs.filter(action__startswith=aksi)
+        if objek:
+            qs = qs.filter(object_repr__icontains=objek)
+        if dari:
+            qs = qs.filter(created_at__date__gte=dari)
+        if sampai:
+            qs = qs.filter(created_at__date__lte=sampai)
+        return qs
+
+    def halaman_setelah(self, sebelum_id: int | None, ukuran: int):
+        """Keyset pagination on the primary key: fast at any depth of millions of rows."""
+        qs = self.order_by("-id")
+        if sebelum_id:
+            qs = qs.filter(id__lt=sebelum_id)
+        return qs[:ukuran]
+
+
+class AuditLog(models.Model):
+    """Who did what, when, from which unit. Append-only: the database refuses
+    UPDATE and DELETE on this table (see migration 0002)."""
+
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pelaku"),
+    )
+    actor_name = models.CharField(_("nama pelaku"), max_length=150)
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("unit")
+    )
+    cabang = models.ForeignKey(
+        Cabang, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("cabang")
+    )
+    action = models.CharField(_("aksi"), max_length=100)
+    object_type = models.ForeignKey(
+        ContentType, models.PROTECT, null=True, blank=True, verbose_name=_("jenis objek")
+    )
+    object_id = models.CharField(_("ID objek"), max_length=64, blank=True)
+    object_repr = models.CharField(_("objek"), max_length=255, blank=True)
+    before = models.JSONField(_("sebelum"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(_("sesudah"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    reason = models.TextField(_("alasan"), blank=True)
+    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("log audit")
+        verbose_name_plural = _("log audit")
+        default_permissions = ("view",)
+        indexes = [
+            models.Index(fields=["unit", "-id"], name="auditlog_unit_id"),
+            models.Index(fields=["actor_name", "-id"], name="auditlog_pelaku_id"),
+            models.Index(fields=["action", "-id"], name="auditlog_aksi_id"),
+            models.Index(fields=["object_type", "object_id"], name="auditlog_objek"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise TypeError("Log audit tidak dapat diubah.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Log audit tidak dapat dihapus.")
+
+    def perubahan(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for every key that differs, for display."""
+        keys = list(dict.fromkeys([*self.before, *self.after]))
+        return [
+            (key, self.before.get(key), self.after.get(key))
+            for key in keys
+            if self.before.get(key) != self.after.get(key)
+        ]
+
+
+class JobQuerySet(models.QuerySet):
+    def terlihat_oleh(self, user: Pengguna):
+        if user.berperan(Peran.ADMINISTRATOR):
+            return self
+        return self.filter(started_by=user)
+
+
+class Job(models.Model):
+    """A background job: who started it, how far it is, and what came of it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Menunggu")
+        RUNNING = "running", _("Berjalan")
+        SUCCEEDED = "succeeded", _("Berhasil")
+        FAILED = "failed", _("Gagal")
+
+    SELESAI = (Status.SUCCEEDED, Status.FAILED)
+    # Write progress at most this often: a job of a million rows would otherwise
+    # spend its time updating its own row.
+    PROGRESS_INTERVAL = 0.5
+    MAX_ERRORS_STORED = 1000
+
+    kind = models.CharField(_("jenis"), max_length=100)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        verbose_name=_("dimulai oleh"),
+    )
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("unit")
+    )
+    params = models.JSONField(_("parameter"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    done = models.PositiveBigIntegerField(_("selesai"), default=0)
+    total = models.PositiveBigIntegerField(_("jumlah"), null=True, blank=True)
+    message = models.CharField(_("pesan"), max_length=500, blank=True)
+    result = models.JSONField(
+        _("ringkasan hasil"), default=dict, blank=True, encoder=DjangoJSONEncoder
+    )
+    errors = models.JSONField(
+        _("daftar kesalahan"), default=list, blank=True, encoder=DjangoJSONEncoder
+    )
+    error_count = models.PositiveIntegerField(_("jumlah kesalahan"), default=0)
+    result_file = models.FileField(_("berkas hasil"), upload_to="jobs/%Y/%m/", blank=True)
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pekerjaan latar belakang")
+        verbose_name_plural = _("pekerjaan latar belakang")
+        indexes = [models.Index(fields=["started_by", "-created_at"], name="job_pemilik_baru")]
+
+    def __str__(self) -> str:
+        return f"{self.label} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("job_detail", args=[self.pk])
+
+    @property
+    def label(self) -> str:
+        from dispusip import jobs
+
+        return jobs.label(self.kind)
+
+    @property
+    def selesai(self) -> bool:
+        return self.status in self.SELESAI
+
+    @property
+    def persen(self) -> int:
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, int(self.done * 100 / self.total))
+
+    @property
+    def durasi(self):
+        if not self.started_at:
+            return None
+        return (self.finished_at or timezone.now()) - self.started_at
+
+    # --- Written by the worker -------------------------------------------------
+
+    def _write(self, **fields) -> None:
+        """Update this row so the polling page sees it now.
+
+        Inside a transaction (an all-or-nothing import) the default connection
+        would hold the write until commit, so it goes through the "progress"
+        connection, which commits on its own.
+        """
+        for name, value in fields.items():
+            setattr(self, name, value)
+        alias = "progress" if connection.in_atomic_block else "default"
+        Job.objects.using(alias).filter(pk=self.pk).update(**fields)
+
+    def mulai(self) -> None:
+        self._write(
+            status=self.Status.RUNNING,
+            started_at=timezone.now(),
+            finished_at=None,
+            attempts=self.attempts + 1,
+            done=0,
+            message="",
+            errors=[],
+            error_count=0,
+        )
+        self._last_report = 0.0
+
+    def laporkan(self, done: int, total: int | None = None, message: str | None = None) -> None:
+        """Record progress; cheap to call for every row."""
+        now = time.monotonic()
+        final = total is not None and done >= total
+        if not final and now - getattr(self, "_last_report", 0.0) < self.PROGRESS_INTERVAL:
+            self.done = done
+            return
+        self._last_report = now
+        fields: dict = {"done": done}
+        if total is not None:
+            fields["total"] = total
+        if message is not None:
+            fields["message"] = message[:500]
+        self._write(**fields)
+
+    def tambah_kesalahan(self, **detail) -> None:
+        """Keep an error for the result page; the first MAX_ERRORS_STORED are kept in full."""
+        self.error_count += 1
+        if len(self.errors) < self.MAX_ERRORS_STORED:
+            self.errors.append(detail)
+
+    def berhasil(self, result: dict | None = None, message: str = "") -> None:
+        self._write(
+            status=self.Status.SUCCEEDED,
+            finished_at=timezone.now(),
+            done=self.total if self.total is not None else self.done,
+            result=result or {},
+            errors=self.errors,
+            error_count=self.error_count,
+            message=message[:500] or str(_("Selesai.")),
+        )
+
+    def gagal(self, message: str) -> None:
+        self._write(
+            status=self.Status.FAILED,
+            finished_at=timezone.now(),
+            errors=self.errors,
+            error_count=self.error_count,
+            message=message[:500],
+        )
+
+    def simpan_berkas(self, name: str, content) -> None:
+        """Attach the result file (a django File) once the job has produced it."""
+        self.result_file.save(name, content, save=False)
+        self._write(result_file=self.result_file.name)

@@ -1,0 +1,136 @@
+"""Use cases of the core: staff accounts, roles and working branches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dispusip import audit
+from dispusip.models import Cabang, Pengguna, Unit
+from dispusip.peran import LINGKUP_PROVINSI, Peran
+from dispusip.registry import registry
+
+
+class AksesDitolak(Exception):
+    """The actor may not do this; the message is shown to them."""
+
+
+def sinkron_peran(*, strict: bool = True) -> None:
+    """Make sure every role's group exists with the permissions apps granted it.
+
+    Runs after every app's migrate (strict=False, since later apps' permissions
+    do not exist yet). Permissions an administrator added by hand are kept.
+    """
+    for role in Peran.values:
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = registry.role_permissions.get(role, set())
+        perms = []
+        for dotted in wanted:
+            app_label, codename = dotted.split(".", 1)
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if perm is None and not strict:
+                continue
+            if perm is None:
+                raise LookupError(f"Role {role!r} is granted unknown permission {dotted!r}")
+            perms.append(perm)
+        group.permissions.add(*perms)
+
+
+def _ringkas(pengguna: Pengguna) -> dict:
+    return {
+        "unit": pengguna.unit.kode if pengguna.unit else None,
+        "cabang": pengguna.cabang.kode if pengguna.cabang else None,
+        "peran": sorted(pengguna.groups.values_list("name", flat=True)),
+        "aktif": pengguna.is_active,
+    }
+
+
+@transaction.atomic
+def buat_staf(
+    *,
+    username: str,
+    nama_depan: str,
+    nama_belakang: str = "",
+    email: str = "",
+    unit: Unit,
+    cabang: Cabang | None = None,
+    peran: Iterable[str] = (),
+    password: str | None = None,
+    oleh: Pengguna | None,
+) -> Pengguna:
+    if cabang is not None and cabang.unit_id != unit.pk:
+        raise ValueError(
+            _("Cabang %(cabang)s bukan milik %(unit)s.") % {"cabang": cabang, "unit": unit}
+        )
+    pengguna = Pengguna(
+        username=username,
+        first_name=nama_depan,
+        last_name=nama_belakang,
+        email=email,
+        unit=unit,
+        cabang=cabang,
+    )
+    if password:
+        pengguna.set_password(password)
+    else:
+        pengguna.set_unusable_password()
+    pengguna.full_clean()
+    pengguna.save()
+    pengguna.groups.set(Group.objects.filter(name__in=list(peran)))
+    audit.catat(aksi="pengguna.dibuat", oleh=oleh, objek=pengguna, sesudah=_ringkas(pengguna))
+    return pengguna
+
+
+@transaction.atomic
+def atur_peran(
+    *, pengguna: Pengguna, peran: Iterable[str], oleh: Pengguna, alasan: str = ""
+) -> Pengguna:
+    """Replace a staff member's roles. Only an administrator may, and nobody may
+    hand out a province-wide role without being an administrator."""
+    peran = set(peran)
+    unknown = peran - set(Peran.values)
+    if unknown:
+        raise ValueError(_("Peran tidak dikenal: %(p)s") % {"p": ", ".join(sorted(unknown))})
+    if not oleh.berperan(Peran.ADMINISTRATOR):
+        raise AksesDitolak(_("Hanya Administrator yang dapat mengubah peran."))
+    if peran & LINGKUP_PROVINSI and pengguna.unit_id is None:
+        raise ValueError(_("Peran tingkat provinsi hanya untuk staf yang punya unit."))
+    sebelum = _ringkas(pengguna)
+    pengguna.groups.set(Group.objects.filter(name__in=peran))
+    pengguna.__dict__.pop("peran", None)
+    audit.catat(
+        aksi="pengguna.peran",
+        oleh=oleh,
+        objek=pengguna,
+        sebelum=sebelum,
+        sesudah=_ringkas(pengguna),
+        alasan=alasan,
+    )
+    return pengguna
+
+
+def cabang_pilihan(pengguna: Pengguna):
+    """Branches a staff member may work at: their unit's, or any for province-wide roles."""
+    qs = Cabang.objects.aktif().select_related("unit")
+    if pengguna.lingkup_provinsi:
+        return qs
+    if pengguna.unit_id is None:
+        return qs.none()
+    return qs.filter(unit_id=pengguna.unit_id)
+
+
+def ganti_cabang_kerja(*, pengguna: Pengguna, cabang: Cabang) -> Pengguna:
+    """Switch where the staff member works today; desk actions record this branch."""
+    if not cabang_pilihan(pengguna).filter(pk=cabang.pk).exists():
+        raise AksesDitolak(
+            _("Anda tidak dapat bertugas di %(cabang)s: cabang itu bukan milik unit Anda.")
+            % {"cabang": cabang}
+        )
+    pengguna.cabang_kerja = cabang
+    pengguna.save(update_fields=["cabang_kerja"])
+    return pengguna

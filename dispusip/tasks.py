@@ -1,0 +1,40 @@
+"""Celery tasks of the core: thin wrappers over services."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dispusip import audit, forms
+from dispusip.jobs import JobGagal, job_task
+from dispusip.models import AuditLog, Job
+
+
+@shared_task(name="dispusip.ping")
+def ping() -> str:
+    """A round trip through the broker and a worker; used by `make smoke` and /healthz?celery=1."""
+    return "pong"
+
+
+@job_task("audit.ekspor", label=_("Ekspor log audit (XLSX)"))
+def ekspor_audit_task(job: Job) -> dict:
+    """Export the audit entries matching the filters the job was started with."""
+    form = forms.SaringAuditForm(job.params.get("filter", {}))
+    if not form.is_valid():
+        raise JobGagal(_("Filter tidak valid: %(err)s") % {"err": form.errors.as_text()})
+    qs = AuditLog.objects.saring(**form.saringan())
+    return audit.ekspor_xlsx(job=job, qs=qs)
+
+
+@shared_task(name="dispusip.tasks.hapus_berkas_job_lama_task")
+def hapus_berkas_job_lama_task() -> int:
+    """Delete result files of jobs finished more than JOB_RETENTION_DAYS ago."""
+    batas = timezone.now() - timedelta(days=settings.JOB_RETENTION_DAYS)
+    removed = 0
+    for job in Job.objects.filter(finished_at__lt=batas).exclude(result_file=""):
+        job.result_file.delete(save=False)
+        Job.objects.filter(pk=job.pk).update(result_file="")
+        removed += 1
+    return removed

@@ -1,0 +1,49 @@
+from django import forms, template
+
+register = template.Library()
+
+
+@register.filter
+def widget_bootstrap(field):
+    """Render a bound field's widget with Bootstrap's classes and ARIA state."""
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select):
+        css = "form-select"
+    else:
+        css = "form-control"
+    attrs = {"class": f"{css} is-invalid" if field.errors else css}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = f"{field.auto_id}_error"
+    elif field.help_text:
+        attrs["aria-describedby"] = f"{field.auto_id}_help"
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def angka(value):
+    """1234567 -> 1.234.567, as Indonesians write numbers, whatever the locale."""
+    try:
+        return f"{int(value):,}".replace(",", ".")
+    except (TypeError, ValueError):
+        return value
+
+
+@register.filter
+def duration_menit(value):
+    """A timedelta as '2 mnt 05 dtk' (or '0,4 dtk' for quick jobs)."""
+    try:
+        seconds = value.total_seconds()
+    except AttributeError:
+        return value
+    if seconds < 1:
+        return f"{seconds:.1f} dtk".replace(".", ",")
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} jam {minutes:02d} mnt"
+    if minutes:
+        return f"{minutes} mnt {secs:02d} dtk"
+    return f"{secs} dtk"

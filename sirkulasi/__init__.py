@@ -1,0 +1,3 @@
+"""Members, loan rules, loans/returns/renewals, holds, fines, calendar, visitor log.
+
+Scaffolding: a later issue fills this app (see DESIGN.md, Layout)."""
