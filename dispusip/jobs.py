@@ -14,7 +14,8 @@
    the job running, then succeeded with the returned summary, or failed with
    the error's message (JobGagal for an expected failure such as bad input):
 
-       @job_task("audit.ekspor", label=_("Ekspor log audit (XLSX)"))
+       @job_task("audit.ekspor", label=_("Ekspor log audit (XLSX)"),
+                 result_labels={"baris": _("Baris ditulis")})
        def ekspor_audit_task(job):
            return audit.ekspor_xlsx(job=job, qs=...)
 
@@ -55,6 +56,7 @@ class JenisJob:
     kind: str
     label: str
     task: Any
+    result_labels: dict[str, str]
 
 
 _kinds: dict[str, JenisJob] = {}
@@ -65,8 +67,16 @@ def label(kind: str) -> str:
     return str(jenis.label) if jenis else kind
 
 
-def job_task(kind: str, *, label: str) -> Callable:
-    """Turn `work(job) -> dict` into a Celery task that runs one Job row."""
+def result_labels(kind: str) -> dict[str, str]:
+    jenis = _kinds.get(kind)
+    return jenis.result_labels if jenis else {}
+
+
+def job_task(kind: str, *, label: str, result_labels: dict[str, str] | None = None) -> Callable:
+    """Turn `work(job) -> dict` into a Celery task that runs one Job row.
+
+    result_labels names the keys of the returned summary for the job page.
+    """
 
     def decorator(work: Callable[[Job], dict | None]):
         @shared_task(name=f"jobs.{kind}", bind=True, ignore_result=True)
@@ -74,7 +84,9 @@ def job_task(kind: str, *, label: str) -> Callable:
             jalankan(job_id, work)
 
         task.__doc__ = work.__doc__
-        _kinds[kind] = JenisJob(kind=kind, label=label, task=task)
+        _kinds[kind] = JenisJob(
+            kind=kind, label=label, task=task, result_labels=result_labels or {}
+        )
         return task
 
     return decorator

@@ -343,6 +343,13 @@ class Job(models.Model):
 
         return jobs.label(self.kind)
 
+    def ringkasan(self) -> list[tuple[str, object]]:
+        """The result summary as (label, value) pairs, labelled by the job's kind."""
+        from dispusip import jobs
+
+        labels = jobs.result_labels(self.kind)
+        return [(str(labels.get(key, key)), value) for key, value in self.result.items()]
+
     @property
     def selesai(self) -> bool:
         return self.status in self.SELESAI

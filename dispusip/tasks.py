@@ -18,7 +18,11 @@ def ping() -> str:
     return "pong"
 
 
-@job_task("audit.ekspor", label=_("Ekspor log audit (XLSX)"))
+@job_task(
+    "audit.ekspor",
+    label=_("Ekspor log audit (XLSX)"),
+    result_labels={"baris": _("Baris ditulis"), "sheet": _("Lembar kerja (sheet)")},
+)
 def ekspor_audit_task(job: Job) -> dict:
     """Export the audit entries matching the filters the job was started with."""
     form = forms.SaringAuditForm(job.params.get("filter", {}))
