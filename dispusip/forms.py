@@ -4,6 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from dispusip.models import Cabang, Unit
 
 
+def kesalahan_teks(form: forms.Form) -> str:
+    """A form's errors as one readable sentence: "Dari tanggal: Masukkan tanggal yang valid." """
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = " ".join(str(e) for e in errors)
+        parts.append(f"{label}: {text}" if label else text)
+    return "; ".join(parts)
+
+
 class SaringAuditForm(forms.Form):
     """Filters of the audit log screen; the export job re-validates the same data."""
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from datetime import date, datetime, timedelta
 from functools import cached_property
 
 from django.conf import settings
@@ -165,6 +166,11 @@ class Pengguna(AbstractUser):
         return [str(labels.get(name, name)) for name in sorted(self.peran)]
 
 
+def _awal_hari(tanggal: date) -> datetime:
+    """Midnight in Jakarta at the start of `tanggal`."""
+    return timezone.make_aware(datetime.combine(tanggal, datetime.min.time()))
+
+
 class AuditLogQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise TypeError("Log audit tidak dapat diubah.")
@@ -185,7 +191,7 @@ class AuditLogQuerySet(models.QuerySet):
         """Filters of the audit screen and its export, in one place."""
         qs = self
         if pelaku:
-            qs = qs.filter(actor_name__iexact=pelaku)
+            qs = qs.filter(actor_name=pelaku)
         if unit:
             qs = qs.filter(unit=unit)
         if aksi:
@@ -193,10 +199,12 @@ class AuditLogQuerySet(models.QuerySet):
             qs = qs.filter(action__startswith=aksi)
         if objek:
             qs = qs.filter(object_repr__icontains=objek)
+        # Whole Jakarta days as a range on the indexed column (a __date lookup
+        # would cast every row and defeat the index).
         if dari:
-            qs = qs.filter(created_at__date__gte=dari)
+            qs = qs.filter(created_at__gte=_awal_hari(dari))
         if sampai:
-            qs = qs.filter(created_at__date__lte=sampai)
+            qs = qs.filter(created_at__lt=_awal_hari(sampai + timedelta(days=1)))
         return qs
 
     def halaman_setelah(self, sebelum_id: int | None, ukuran: int):

@@ -27,7 +27,7 @@ def ekspor_audit_task(job: Job) -> dict:
     """Export the audit entries matching the filters the job was started with."""
     form = forms.SaringAuditForm(job.params.get("filter", {}))
     if not form.is_valid():
-        raise JobGagal(_("Filter tidak valid: %(err)s") % {"err": form.errors.as_text()})
+        raise JobGagal(_("Filter tidak valid: %(err)s") % {"err": forms.kesalahan_teks(form)})
     qs = AuditLog.objects.saring(**form.saringan())
     return audit.ekspor_xlsx(job=job, qs=qs)
 

@@ -80,7 +80,7 @@ def ganti_cabang(request: AuthedRequest) -> HttpResponse:
         messages.success(request, _("Anda sekarang bertugas di %(cabang)s.") % {"cabang": cabang})
     else:
         messages.error(
-            request, _("Cabang tidak dapat dipilih: %(err)s") % {"err": form.errors.as_text()}
+            request, _("Cabang tidak dapat dipilih: %(err)s") % {"err": forms.kesalahan_teks(form)}
         )
     kembali = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(kembali, {request.get_host()}):
@@ -127,7 +127,7 @@ def audit_ekspor(request: AuthedRequest) -> HttpResponse:
     form = forms.SaringAuditForm(request.POST)
     if not form.is_valid():
         messages.error(
-            request, _("Periksa kembali saringan: %(err)s") % {"err": form.errors.as_text()}
+            request, _("Periksa kembali saringan: %(err)s") % {"err": forms.kesalahan_teks(form)}
         )
         return redirect("audit_daftar")
     job = jobs.mulai(kind="audit.ekspor", oleh=request.user, params={"filter": form.parameter()})

@@ -7,8 +7,8 @@ skipped silently there. Screenshots of failures go to test-results/ (gitignored)
 
 import os
 import shutil
-from unittest import mock
 from pathlib import Path
+from unittest import mock
 
 import pytest
 

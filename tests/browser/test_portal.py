@@ -2,6 +2,7 @@
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -69,7 +70,7 @@ def test_administrator_exports_the_audit_log_and_downloads_it(
         page.get_by_role("link", name="Unduh hasil").click()
     download = info.value
     assert download.suggested_filename.startswith("log-audit-")
-    workbook = load_workbook(io.BytesIO(open(download.path(), "rb").read()), read_only=True)
+    workbook = load_workbook(io.BytesIO(Path(download.path()).read_bytes()), read_only=True)
     rows = list(workbook.active.iter_rows(values_only=True))
     assert len(rows) == 31  # header + the 30 filtered entries
     assert {row[5] for row in rows[1:]} == {"pengguna.peran"}

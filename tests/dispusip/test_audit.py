@@ -82,7 +82,7 @@ def test_saring_filters_by_actor_unit_action_object_and_dates(staf_a, orang_luar
     b = audit.catat(aksi="ekspor.audit", oleh=orang_luar, objek=orang_luar)
     jakbar = Unit.objects.get(kode="jakbar")
     today = timezone.localdate()
-    assert list(AuditLog.objects.saring(pelaku="SARI")) == [a]
+    assert list(AuditLog.objects.saring(pelaku="sari")) == [a]
     assert list(AuditLog.objects.saring(unit=jakbar)) == [b]
     assert list(AuditLog.objects.saring(aksi="pengguna")) == [a]
     assert list(AuditLog.objects.saring(objek="budi")) == []
@@ -97,3 +97,21 @@ def test_keyset_pages_walk_the_whole_log_newest_first(staf_a):
     third = list(AuditLog.objects.halaman_setelah(second[-1].pk, 3))
     walked = [e.pk for e in first + second + third]
     assert walked == sorted(ids, reverse=True)
+
+
+def test_date_filters_cover_whole_jakarta_days(staf_a):
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    wib = ZoneInfo("Asia/Jakarta")
+    late = AuditLog.objects.create(
+        actor_name="sari", action="a.b", created_at=datetime(2026, 3, 1, 23, 59, tzinfo=wib)
+    )
+    AuditLog.objects.create(
+        actor_name="sari", action="a.b", created_at=datetime(2026, 3, 2, 0, 0, tzinfo=wib)
+    )
+    early = AuditLog.objects.create(
+        actor_name="sari", action="a.b", created_at=datetime(2026, 3, 1, 0, 0, tzinfo=wib)
+    )
+    day = date(2026, 3, 1)
+    assert set(AuditLog.objects.saring(dari=day, sampai=day)) == {late, early}
