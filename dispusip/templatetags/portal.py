@@ -1,4 +1,6 @@
 from django import forms, template
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -24,26 +26,26 @@ def widget_bootstrap(field):
 
 @register.filter
 def angka(value):
-    """1234567 -> 1.234.567, as Indonesians write numbers, whatever the locale."""
+    """1234567 -> 1.234.567 in Indonesian, 1,234,567 in English."""
     try:
-        return f"{int(value):,}".replace(",", ".")
+        return formats.number_format(int(value), force_grouping=True)
     except (TypeError, ValueError):
         return value
 
 
 @register.filter
 def duration_menit(value):
-    """A timedelta as '2 mnt 05 dtk' (or '0,4 dtk' for quick jobs)."""
+    """A timedelta as '2 mnt 05 dtk' (or '0,4 dtk' for quick jobs), in the active language."""
     try:
         seconds = value.total_seconds()
     except AttributeError:
         return value
     if seconds < 1:
-        return f"{seconds:.1f} dtk".replace(".", ",")
+        return _("%(s)s dtk") % {"s": formats.number_format(seconds, 1)}
     minutes, secs = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     if hours:
-        return f"{hours} jam {minutes:02d} mnt"
+        return _("%(h)s jam %(m)02d mnt") % {"h": hours, "m": minutes}
     if minutes:
-        return f"{minutes} mnt {secs:02d} dtk"
-    return f"{secs} dtk"
+        return _("%(m)s mnt %(s)02d dtk") % {"m": minutes, "s": secs}
+    return _("%(s)s dtk") % {"s": secs}

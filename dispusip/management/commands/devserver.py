@@ -13,6 +13,20 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
+def _stop(children: list[subprocess.Popen]) -> None:
+    # Each child leads its own process group, so the autoreloader's server
+    # process and the worker's pool processes go down with their parent.
+    for child in children:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGTERM)
+    for child in children:
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+
+
 class Command(BaseCommand):
     help = "Run the web server with a Celery worker and beat (development)."
 
@@ -24,27 +38,19 @@ class Command(BaseCommand):
         env = dict(os.environ, DATABASE_URL=settings.DATABASE_URL, REDIS_URL=settings.REDIS_URL)
         python = sys.executable
         celery = [python, "-m", "celery", "-A", "dispusip"]
-        children = [
-            subprocess.Popen([*celery, "worker", "-l", "INFO", "-c", "2"], env=env),
-            subprocess.Popen(
-                [*celery, "beat", "-l", "INFO", "-s", settings.CELERY_BEAT_SCHEDULE_FILENAME],
-                env=env,
-            ),
+        commands = [
+            [*celery, "worker", "-l", "INFO", "-c", "2"],
+            [*celery, "beat", "-l", "INFO", "-s", settings.CELERY_BEAT_SCHEDULE_FILENAME],
+            [python, "manage.py", "runserver", addrport],
         ]
+        # SIGTERM (e.g. from a process manager) stops everything as Ctrl-C does.
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+        children = [subprocess.Popen(cmd, env=env, start_new_session=True) for cmd in commands]
         self.stdout.write(self.style.SUCCESS(f"Portal: http://{addrport}/  (Ctrl-C to stop)"))
-        web = subprocess.Popen([python, "manage.py", "runserver", addrport], env=env)
-        children.append(web)
         try:
-            web.wait()
+            children[-1].wait()
         except KeyboardInterrupt:
             pass
         finally:
-            for child in children:
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
-            for child in children:
-                try:
-                    child.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+            _stop(children)
             self.stdout.write("Web server, worker and beat stopped.")
