@@ -41,6 +41,15 @@ class DispusipConfig(AppConfig):
                 order=990,
             )
         )
+        r.add_card(
+            reg.DashboardCard(
+                title=_("Pekerjaan terakhir saya"),
+                template="dispusip/_kartu_job_terakhir.html",
+                context=stats.kartu_job_terakhir,
+                test=stats.punya_job,
+                order=900,
+            )
+        )
         r.add_statistic(
             reg.StatisticProvider(
                 key="cabang_aktif", label=_("Cabang aktif"), compute=stats.cabang_aktif, order=10

@@ -1,6 +1,6 @@
-"""Statistics the core provides to dashboards through the registry."""
+"""Statistics and dashboard cards the core provides through the registry."""
 
-from dispusip.models import Cabang, Pengguna, Unit
+from dispusip.models import Cabang, Job, Pengguna, Unit
 
 
 def cabang_aktif(unit: Unit | None) -> int:
@@ -10,3 +10,12 @@ def cabang_aktif(unit: Unit | None) -> int:
 def staf_aktif(unit: Unit | None) -> int:
     qs = Pengguna.objects.staf()
     return (qs.filter(unit=unit) if unit else qs).count()
+
+
+def punya_job(user: Pengguna) -> bool:
+    return Job.objects.filter(started_by=user).exists()
+
+
+def kartu_job_terakhir(request) -> dict:
+    jobs = Job.objects.filter(started_by=request.user).order_by("-created_at")[:5]
+    return {"jobs": jobs}

@@ -234,3 +234,23 @@ def test_unknown_page_gets_the_indonesian_404(client, data_induk):
 
 def test_healthz_answers_ok(client):
     assert client.get(reverse("healthz")).json() == {"status": "ok"}
+
+
+def test_dashboard_card_lists_the_users_recent_jobs(client, staf_a, rekan_a):
+    client.force_login(staf_a)
+    assert "Pekerjaan terakhir saya" not in client.get(reverse("dasbor")).content.decode()
+    mine = Job.objects.create(kind="audit.ekspor", started_by=staf_a)
+    theirs = Job.objects.create(kind="audit.ekspor", started_by=rekan_a)
+    html = client.get(reverse("dasbor")).content.decode()
+    assert "Pekerjaan terakhir saya" in html
+    assert mine.get_absolute_url() in html
+    assert theirs.get_absolute_url() not in html
+
+
+def test_csrf_failure_page_is_indonesian(data_induk):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    response = csrf_client.post(reverse("login"), {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "Formulir tidak dapat dikirim" in response.content.decode()
