@@ -43,7 +43,6 @@ check-deploy: $(VENV)/.installed
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 stop:
-	-@pkill -f "celery -A dispusip" 2>/dev/null; true
 	$(PY) -m dispusip.embedded stop
 
 bench: setup

@@ -1,14 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin  # noqa: F401  (registers Group first)
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dispusip import audit
+from dispusip.http import alamat_klien
 from dispusip.models import AuditLog, Cabang, Job, Pengguna, Unit
+from dispusip.peran import periksa_peran
 
-SKIPPED_FIELDS = {"password", "last_login"}
+SKIPPED_FIELDS = {"last_login"}
+# Compared to see a change, but never written to the log: the hash is a secret.
+SECRET_FIELDS = {"password"}
 
 
 def snapshot(obj: models.Model) -> dict:
@@ -39,14 +45,18 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def _catat(self, request, obj, aksi: str, sebelum: dict, sesudah: dict, pesan: str = ""):
         changed = {k for k in {*sebelum, *sesudah} if sebelum.get(k) != sesudah.get(k)}
+
+        def tampil(data: dict) -> dict:
+            return {k: "***" if k in SECRET_FIELDS else data.get(k) for k in changed if k in data}
+
         audit.catat(
             aksi=f"{obj._meta.model_name}.{aksi}",
             oleh=request.user,
             objek=obj,
-            sebelum={k: sebelum.get(k) for k in changed},
-            sesudah={k: sesudah.get(k) for k in changed},
+            sebelum=tampil(sebelum),
+            sesudah=tampil(sesudah),
             alasan=f"Admin Django: {pesan}" if pesan else "Admin Django",
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=alamat_klien(request),
         )
 
     def log_addition(self, request, obj, message):
@@ -96,8 +106,22 @@ class CabangAdmin(AuditedAdmin):
         return False  # branches are referenced by history; deactivate instead
 
 
+class PenggunaChangeForm(UserChangeForm):
+    def clean(self):
+        data = super().clean()
+        groups = data.get("groups")
+        if groups is not None:
+            unit = data.get("unit")
+            try:
+                periksa_peran(unit_id=unit.pk if unit else None, peran=[g.name for g in groups])
+            except ValidationError as exc:
+                self.add_error("groups", exc)
+        return data
+
+
 @admin.register(Pengguna)
 class PenggunaAdmin(AuditedAdmin, UserAdmin):
+    form = PenggunaChangeForm
     list_display = ["username", "first_name", "last_name", "unit", "cabang", "is_active"]
     list_filter = ["unit", "groups", "is_active"]
     list_select_related = ["unit", "cabang"]
@@ -113,6 +137,14 @@ class PenggunaAdmin(AuditedAdmin, UserAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # the audit log refers to people; deactivate accounts instead
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser makes superusers or hands out single permissions;
+        # an Administrator works through roles.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly
 
 
 # Replace the stock Group admin with an audited one.

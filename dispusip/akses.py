@@ -58,6 +58,11 @@ def wajib_boleh(
         raise PermissionDenied(_("Anda tidak berwenang atas data unit ini."))
 
 
+def unit_lingkup(user: Pengguna) -> Unit | None:
+    """The unit a user's lists and statistics cover; None means the whole province."""
+    return None if user.lingkup_provinsi else user.unit
+
+
 def dalam_lingkup(qs: QuerySet, user: Pengguna, *, field: str = "unit") -> QuerySet:
     """Restrict a list to the units the user may see."""
     if user.lingkup_provinsi:

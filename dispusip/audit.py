@@ -6,17 +6,22 @@ import tempfile
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
+from dispusip import forms, jobs
 from dispusip.models import AuditLog
 
 if TYPE_CHECKING:
     from dispusip.models import Job, Pengguna, Unit
+
+IZIN_AUDIT = "dispusip.view_auditlog"
 
 # Excel's hard limit is 1,048,576 rows per sheet; one row goes to the header.
 BARIS_PER_SHEET = 1_048_575
@@ -75,12 +80,18 @@ KOLOM_EKSPOR = [
 ]
 
 
-def _sel(value: Any) -> Any:
+def _sel(sheet, value: Any) -> Any:
     if hasattr(value, "tzinfo") and value.tzinfo is not None:
         # Excel has no time zones: write Jakarta wall-clock time.
         return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, dict):
-        return "; ".join(f"{k}={v}" for k, v in value.items()) if value else ""
+        value = "; ".join(f"{k}={v}" for k, v in value.items()) if value else ""
+    if isinstance(value, str) and value.startswith("="):
+        # Names and titles come from people; "=HYPERLINK(…)" must stay text, not
+        # become a formula that runs in the administrator's spreadsheet.
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
     return value
 
 
@@ -106,7 +117,7 @@ def ekspor_xlsx(*, job: Job, qs, baris_per_sheet: int = BARIS_PER_SHEET) -> dict
             sheets += 1
             sheet = workbook.create_sheet(_("Log audit %(n)s") % {"n": sheets})
             sheet.append(header)
-        sheet.append([_sel(v) for v in row])
+        sheet.append([_sel(sheet, v) for v in row])
         job.laporkan(written, total)
     if sheet is None:
         sheets = 1
@@ -118,3 +129,23 @@ def ekspor_xlsx(*, job: Job, qs, baris_per_sheet: int = BARIS_PER_SHEET) -> dict
         with open(tmp.name, "rb") as fh:
             job.simpan_berkas(f"log-audit-{stamp}.xlsx", File(fh))
     return {"baris": written, "sheet": sheets}
+
+
+def mulai_ekspor(*, oleh: Pengguna, saringan: dict[str, str], ip: str | None = None) -> Job:
+    """Start exporting the entries that match `saringan` (the raw filter values of
+    the audit screen), and record that this person took a copy of the log."""
+    if not oleh.has_perm(IZIN_AUDIT):
+        raise PermissionDenied(_("Hanya Administrator yang dapat mengekspor log audit."))
+    job = jobs.mulai(kind="audit.ekspor", oleh=oleh, params={"filter": saringan})
+    catat(aksi="audit.ekspor", oleh=oleh, objek=job, sesudah={"filter": saringan}, ip=ip)
+    return job
+
+
+def ekspor_job(job: Job) -> dict[str, int]:
+    """The work of an export job: check again who asked and what, then write the file."""
+    if job.started_by is None or not job.started_by.has_perm(IZIN_AUDIT):
+        raise jobs.JobGagal(_("Pemohon ekspor tidak lagi berwenang membaca log audit."))
+    form = forms.SaringAuditForm(job.params.get("filter", {}))
+    if not form.is_valid():
+        raise jobs.JobGagal(_("Filter tidak valid: %(err)s") % {"err": forms.kesalahan_teks(form)})
+    return ekspor_xlsx(job=job, qs=AuditLog.objects.saring(**form.saringan()))

@@ -31,12 +31,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dispusip.models import Job
@@ -45,6 +48,9 @@ if TYPE_CHECKING:
     from dispusip.models import Pengguna, Unit
 
 logger = logging.getLogger(__name__)
+
+# A job whose worker died this many times (out of memory, killed) is not retried again.
+MAX_PERCOBAAN = 3
 
 
 class JobGagal(Exception):
@@ -111,20 +117,43 @@ def mulai(
         params=params,
     )
     task = _kinds[kind].task
-    transaction.on_commit(lambda: task.delay(job.pk))
+    transaction.on_commit(lambda: _kirim(task, job.pk))
     return job
+
+
+def _kirim(task, job_id: int) -> None:
+    try:
+        task.delay(job_id)
+    except Exception:
+        # The row is committed; without this it would wait as "queued" forever.
+        logger.exception("Could not queue job %s", job_id)
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.FAILED,
+            finished_at=timezone.now(),
+            message=_("Antrean pekerjaan tidak dapat dihubungi. Coba lagi beberapa saat lagi."),
+        )
 
 
 def jalankan(job_id: int, work: Callable[[Job], dict | None]) -> None:
     """Run one job's work and record how it ended. Safe to receive twice: a job
-    that already finished is left alone (acks_late redelivers after a crash)."""
+    that already finished or that another delivery claimed is left alone
+    (acks_late redelivers a message after a worker crash)."""
     job = Job.objects.filter(pk=job_id).first()
     if job is None:
         logger.warning("Job %s no longer exists; nothing to run", job_id)
         return
     if job.selesai:
         return
-    job.mulai()
+    if job.attempts >= MAX_PERCOBAAN:
+        job.gagal(
+            _(
+                "Pekerjaan terhenti %(n)s kali (pekerja mati atau kehabisan memori); tidak dicoba lagi."
+            )
+            % {"n": job.attempts}
+        )
+        return
+    if not job.mulai():
+        return
     with translation.override(job.params.get("bahasa", "id")):
         try:
             result = work(job)
@@ -132,8 +161,33 @@ def jalankan(job_id: int, work: Callable[[Job], dict | None]) -> None:
             job.gagal(str(exc))
         except SoftTimeLimitExceeded:
             job.gagal(_("Pekerjaan dihentikan karena melewati batas waktu."))
-        except Exception as exc:
-            job.gagal(_("Kesalahan tak terduga: %(err)s") % {"err": f"{type(exc).__name__}: {exc}"})
+        except Exception:
+            logger.exception("Job %s (%s) failed", job.pk, job.kind)
+            job.gagal(
+                _(
+                    "Terjadi kesalahan tak terduga; rinciannya sudah dicatat untuk pengelola sistem (pekerjaan #%(id)s)."
+                )
+                % {"id": job.pk}
+            )
             raise  # for the worker's log and error reporting
         else:
             job.berhasil(result or {})
+
+
+def tandai_macet(*, sekarang=None) -> int:
+    """Fail jobs no worker will ever finish: running past the time limit plus the
+    broker's redelivery window, or queued for a day without starting."""
+    sekarang = sekarang or timezone.now()
+    batas_jalan = timedelta(
+        seconds=settings.CELERY_TASK_TIME_LIMIT
+        + settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    )
+    macet = Job.objects.filter(
+        Q(status=Job.Status.RUNNING, started_at__lt=sekarang - batas_jalan)
+        | Q(status=Job.Status.QUEUED, created_at__lt=sekarang - timedelta(days=1))
+    )
+    return macet.update(
+        status=Job.Status.FAILED,
+        finished_at=sekarang,
+        message=_("Pekerjaan tidak pernah selesai (pekerja berhenti). Silakan mulai ulang."),
+    )

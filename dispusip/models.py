@@ -84,8 +84,10 @@ class Cabang(models.Model):
 
 
 class PenggunaManager(UserManager):
-    def staf(self):
-        return self.filter(is_active=True, unit__isnull=False)
+    def staf(self, unit: Unit | None = None):
+        """Active staff accounts, of one unit or (unit=None) of the province."""
+        qs = self.filter(is_active=True, unit__isnull=False)
+        return qs if unit is None else qs.filter(unit=unit)
 
 
 class Pengguna(AbstractUser):
@@ -136,6 +138,11 @@ class Pengguna(AbstractUser):
             raise ValidationError({"cabang": _("Cabang asal harus milik unit pengguna.")})
         if self.cabang and not self.unit_id:
             raise ValidationError({"unit": _("Staf yang punya cabang asal harus punya unit.")})
+        keluar_unit = self.cabang_kerja and self.cabang_kerja.unit_id != self.unit_id
+        if keluar_unit and not (self.pk and self.lingkup_provinsi):
+            # The working branch is today's choice; after a move to another unit it
+            # falls back to the home branch rather than recording desk actions elsewhere.
+            self.cabang_kerja = None
 
     @cached_property
     def peran(self) -> frozenset[str]:
@@ -390,18 +397,29 @@ class Job(models.Model):
         alias = "progress" if connection.in_atomic_block else "default"
         Job.objects.using(alias).filter(pk=self.pk).update(**fields)
 
-    def mulai(self) -> None:
-        self._write(
-            status=self.Status.RUNNING,
-            started_at=timezone.now(),
-            finished_at=None,
-            attempts=self.attempts + 1,
-            done=0,
-            message="",
-            errors=[],
-            error_count=0,
-        )
-        self._last_report = 0.0
+    def mulai(self) -> bool:
+        """Claim the job for this run. False when another delivery of the same
+        message got there first, or the job already finished."""
+        fields = {
+            "status": self.Status.RUNNING,
+            "started_at": timezone.now(),
+            "finished_at": None,
+            "attempts": self.attempts + 1,
+            "done": 0,
+            "message": "",
+            "errors": [],
+            "error_count": 0,
+        }
+        claimed = Job.objects.filter(
+            pk=self.pk,
+            attempts=self.attempts,
+            status__in=[self.Status.QUEUED, self.Status.RUNNING],
+        ).update(**fields)
+        if claimed:
+            for name, value in fields.items():
+                setattr(self, name, value)
+            self._last_report = 0.0
+        return bool(claimed)
 
     def laporkan(self, done: int, total: int | None = None, message: str | None = None) -> None:
         """Record progress; cheap to call for every row."""

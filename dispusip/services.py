@@ -8,9 +8,9 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dispusip import audit
+from dispusip import akses, audit
 from dispusip.models import Cabang, Pengguna, Unit
-from dispusip.peran import LINGKUP_PROVINSI, Peran
+from dispusip.peran import Peran, periksa_peran
 from dispusip.registry import registry
 
 
@@ -63,10 +63,9 @@ def buat_staf(
     password: str | None = None,
     oleh: Pengguna | None,
 ) -> Pengguna:
-    if cabang is not None and cabang.unit_id != unit.pk:
-        raise ValueError(
-            _("Cabang %(cabang)s bukan milik %(unit)s.") % {"cabang": cabang, "unit": unit}
-        )
+    """Create a staff account; raises ValidationError on a branch of another unit."""
+    peran = list(peran)
+    periksa_peran(unit_id=unit.pk, peran=peran)
     pengguna = Pengguna(
         username=username,
         first_name=nama_depan,
@@ -81,7 +80,7 @@ def buat_staf(
         pengguna.set_unusable_password()
     pengguna.full_clean()
     pengguna.save()
-    pengguna.groups.set(Group.objects.filter(name__in=list(peran)))
+    pengguna.groups.set(Group.objects.filter(name__in=peran))
     audit.catat(aksi="pengguna.dibuat", oleh=oleh, objek=pengguna, sesudah=_ringkas(pengguna))
     return pengguna
 
@@ -90,16 +89,11 @@ def buat_staf(
 def atur_peran(
     *, pengguna: Pengguna, peran: Iterable[str], oleh: Pengguna, alasan: str = ""
 ) -> Pengguna:
-    """Replace a staff member's roles. Only an administrator may, and nobody may
-    hand out a province-wide role without being an administrator."""
+    """Replace a staff member's roles; only an administrator may."""
     peran = set(peran)
-    unknown = peran - set(Peran.values)
-    if unknown:
-        raise ValueError(_("Peran tidak dikenal: %(p)s") % {"p": ", ".join(sorted(unknown))})
     if not oleh.berperan(Peran.ADMINISTRATOR):
         raise AksesDitolak(_("Hanya Administrator yang dapat mengubah peran."))
-    if peran & LINGKUP_PROVINSI and pengguna.unit_id is None:
-        raise ValueError(_("Peran tingkat provinsi hanya untuk staf yang punya unit."))
+    periksa_peran(unit_id=pengguna.unit_id, peran=peran)
     sebelum = _ringkas(pengguna)
     pengguna.groups.set(Group.objects.filter(name__in=peran))
     pengguna.__dict__.pop("peran", None)
@@ -116,12 +110,7 @@ def atur_peran(
 
 def cabang_pilihan(pengguna: Pengguna):
     """Branches a staff member may work at: their unit's, or any for province-wide roles."""
-    qs = Cabang.objects.aktif().select_related("unit")
-    if pengguna.lingkup_provinsi:
-        return qs
-    if pengguna.unit_id is None:
-        return qs.none()
-    return qs.filter(unit_id=pengguna.unit_id)
+    return akses.dalam_lingkup(Cabang.objects.aktif().select_related("unit"), pengguna)
 
 
 def ganti_cabang_kerja(*, pengguna: Pengguna, cabang: Cabang) -> Pengguna:

@@ -8,8 +8,7 @@ def cabang_aktif(unit: Unit | None) -> int:
 
 
 def staf_aktif(unit: Unit | None) -> int:
-    qs = Pengguna.objects.staf()
-    return (qs.filter(unit=unit) if unit else qs).count()
+    return Pengguna.objects.staf(unit).count()
 
 
 def punya_job(user: Pengguna) -> bool:

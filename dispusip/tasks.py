@@ -7,14 +7,14 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dispusip import audit, forms
-from dispusip.jobs import JobGagal, job_task
-from dispusip.models import AuditLog, Job
+from dispusip import audit, jobs
+from dispusip.jobs import job_task
+from dispusip.models import Job
 
 
 @shared_task(name="dispusip.ping")
 def ping() -> str:
-    """A round trip through the broker and a worker; used by `make smoke` and /healthz?celery=1."""
+    """A round trip through the broker and a worker; `make smoke` and the tests use it."""
     return "pong"
 
 
@@ -25,11 +25,7 @@ def ping() -> str:
 )
 def ekspor_audit_task(job: Job) -> dict:
     """Export the audit entries matching the filters the job was started with."""
-    form = forms.SaringAuditForm(job.params.get("filter", {}))
-    if not form.is_valid():
-        raise JobGagal(_("Filter tidak valid: %(err)s") % {"err": forms.kesalahan_teks(form)})
-    qs = AuditLog.objects.saring(**form.saringan())
-    return audit.ekspor_xlsx(job=job, qs=qs)
+    return audit.ekspor_job(job)
 
 
 @shared_task(name="dispusip.tasks.hapus_berkas_job_lama_task")
@@ -42,3 +38,9 @@ def hapus_berkas_job_lama_task() -> int:
         Job.objects.filter(pk=job.pk).update(result_file="")
         removed += 1
     return removed
+
+
+@shared_task(name="dispusip.tasks.tandai_job_macet_task")
+def tandai_job_macet_task() -> int:
+    """Fail jobs whose worker died for good, so their pages stop saying "running"."""
+    return jobs.tandai_macet()

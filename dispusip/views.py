@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from dispusip import forms, jobs, services
-from dispusip.http import AuthedRequest, HtmxHttpRequest
+from dispusip import akses, audit, forms, services
+from dispusip.http import AuthedRequest, HtmxHttpRequest, alamat_klien
 from dispusip.models import AuditLog, Cabang, Job, Unit
 from dispusip.registry import registry
 
@@ -52,7 +52,7 @@ def beranda(request: HtmxHttpRequest) -> HttpResponse:
 @staf_required
 def dasbor(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    unit = None if user.lingkup_provinsi else user.unit
+    unit = akses.unit_lingkup(user)
     cards = [(card, card.context(request)) for card in registry.cards_for(user)]
     return render(
         request,
@@ -83,7 +83,9 @@ def ganti_cabang(request: AuthedRequest) -> HttpResponse:
             request, _("Cabang tidak dapat dipilih: %(err)s") % {"err": forms.kesalahan_teks(form)}
         )
     kembali = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(kembali, {request.get_host()}):
+    if not url_has_allowed_host_and_scheme(
+        kembali, {request.get_host()}, require_https=request.is_secure()
+    ):
         kembali = "dasbor"
     return redirect(kembali)
 
@@ -130,7 +132,7 @@ def audit_ekspor(request: AuthedRequest) -> HttpResponse:
             request, _("Periksa kembali saringan: %(err)s") % {"err": forms.kesalahan_teks(form)}
         )
         return redirect("audit_daftar")
-    job = jobs.mulai(kind="audit.ekspor", oleh=request.user, params={"filter": form.parameter()})
+    job = audit.mulai_ekspor(oleh=request.user, saringan=form.parameter(), ip=alamat_klien(request))
     return redirect(job)
 
 

@@ -76,7 +76,7 @@ def test_jalankan_records_an_unexpected_error_and_reraises_it(admin_dispusip):
         jobs.jalankan(job.pk, work)
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
-    assert "ZeroDivisionError" in job.message
+    assert "kesalahan tak terduga" in job.message
 
 
 @pytest.mark.django_db(transaction=True)
@@ -99,11 +99,98 @@ def test_progress_inside_a_transaction_is_visible_before_commit(admin_dispusip):
 
 @pytest.mark.django_db(transaction=True)
 def test_progress_is_throttled_but_the_last_step_is_always_written(admin_dispusip):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     job = Job.objects.create(kind="audit.ekspor", started_by=admin_dispusip)
     job.mulai()
-    for n in range(1, 1001):
-        job.laporkan(n, 1000)
+    with CaptureQueriesContext(connection) as queries:
+        for n in range(1, 1001):
+            job.laporkan(n, 1000)
+    assert len(queries) <= 3  # the first report, perhaps one more, and the last
     assert Job.objects.get(pk=job.pk).done == 1000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_is_claimed_once_by_two_deliveries(admin_dispusip):
+    job = Job.objects.create(kind="audit.ekspor", started_by=admin_dispusip)
+    stale = Job.objects.get(pk=job.pk)
+    assert job.mulai()
+    assert not stale.mulai()  # the second delivery read the row before the first claimed it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_whose_worker_died_is_run_again_on_redelivery(admin_dispusip):
+    job = Job.objects.create(kind="audit.ekspor", started_by=admin_dispusip)
+    job.mulai()  # the first worker claimed it, then died
+    jobs.jalankan(job.pk, lambda j: {"n": 1})
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (Job.Status.SUCCEEDED, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_that_keeps_killing_its_worker_is_given_up(admin_dispusip):
+    job = Job.objects.create(
+        kind="audit.ekspor",
+        started_by=admin_dispusip,
+        status=Job.Status.RUNNING,
+        attempts=jobs.MAX_PERCOBAAN,
+    )
+    work = mock.Mock()
+    jobs.jalankan(job.pk, work)
+    work.assert_not_called()
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert "tidak dicoba lagi" in job.message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_that_cannot_be_queued_is_marked_failed(admin_dispusip):
+    with mock.patch.object(ekspor_audit_task, "delay", side_effect=ConnectionError("redis down")):
+        job = jobs.mulai(kind="audit.ekspor", oleh=admin_dispusip)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert "Antrean pekerjaan tidak dapat dihubungi" in job.message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unexpected_errors_are_not_shown_raw(admin_dispusip):
+    job = Job.objects.create(kind="audit.ekspor", started_by=admin_dispusip)
+
+    def work(j):
+        raise RuntimeError("password=rahasia host=db.internal")
+
+    with pytest.raises(RuntimeError):
+        jobs.jalankan(job.pk, work)
+    job.refresh_from_db()
+    assert "rahasia" not in job.message
+    assert f"#{job.pk}" in job.message
+
+
+@pytest.mark.django_db
+def test_stuck_jobs_are_failed_by_the_sweep(admin_dispusip, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    window = timedelta(
+        seconds=settings.CELERY_TASK_TIME_LIMIT
+        + settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    )
+    dead = Job.objects.create(
+        kind="audit.ekspor",
+        status=Job.Status.RUNNING,
+        started_at=now - window - timedelta(minutes=1),
+    )
+    busy = Job.objects.create(
+        kind="audit.ekspor", status=Job.Status.RUNNING, started_at=now - timedelta(hours=1)
+    )
+    forgotten = Job.objects.create(kind="audit.ekspor", created_at=now - timedelta(days=2))
+    assert jobs.tandai_macet(sekarang=now) == 2
+    statuses = dict(Job.objects.values_list("pk", "status"))
+    assert statuses[dead.pk] == statuses[forgotten.pk] == Job.Status.FAILED
+    assert statuses[busy.pk] == Job.Status.RUNNING
 
 
 @pytest.mark.django_db(transaction=True)
@@ -121,6 +208,20 @@ def test_ekspor_splits_into_sheets_past_the_row_limit(admin_dispusip):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_ekspor_writes_formula_like_text_as_text(admin_dispusip, staf_a):
+    staf_a.first_name = '=HYPERLINK("http://jahat.example","klik")'
+    staf_a.save()
+    audit.catat(aksi="pengguna.diubah", oleh=admin_dispusip, objek=staf_a)
+    job = Job.objects.create(kind="audit.ekspor", started_by=admin_dispusip)
+    audit.ekspor_xlsx(job=job, qs=AuditLog.objects.all())
+    with job.result_file.open("rb") as fh:
+        sheet = load_workbook(io.BytesIO(fh.read())).active
+    cell = sheet.cell(row=2, column=9)
+    assert cell.value.startswith("=HYPERLINK")
+    assert cell.data_type == "s"
+
+
+@pytest.mark.django_db(transaction=True)
 def test_ekspor_of_nothing_still_gives_a_file_with_a_header(admin_dispusip):
     job = Job.objects.create(kind="audit.ekspor", started_by=admin_dispusip)
     summary = audit.ekspor_xlsx(job=job, qs=AuditLog.objects.none())
@@ -132,9 +233,7 @@ def test_ekspor_of_nothing_still_gives_a_file_with_a_header(admin_dispusip):
 def test_export_job_runs_in_a_real_worker(celery_worker, admin_dispusip, staf_a):
     audit.catat(aksi="pengguna.peran", oleh=admin_dispusip, objek=staf_a)
     audit.catat(aksi="cabang.diubah", oleh=admin_dispusip)
-    job = jobs.mulai(
-        kind="audit.ekspor", oleh=admin_dispusip, params={"filter": {"aksi": "pengguna"}}
-    )
+    job = audit.mulai_ekspor(oleh=admin_dispusip, saringan={"aksi": "pengguna"})
     job = tunggu_job(job)
     assert job.status == Job.Status.SUCCEEDED, job.message
     assert job.result == {"baris": 1, "sheet": 1}
@@ -145,12 +244,10 @@ def test_export_job_runs_in_a_real_worker(celery_worker, admin_dispusip, staf_a)
 
 @pytest.mark.django_db(transaction=True)
 def test_a_failing_job_in_a_real_worker_is_marked_failed(celery_worker, admin_dispusip):
-    job = jobs.mulai(
-        kind="audit.ekspor", oleh=admin_dispusip, params={"filter": {"dari": "bukan-tanggal"}}
-    )
+    job = audit.mulai_ekspor(oleh=admin_dispusip, saringan={"dari": "bukan-tanggal"})
     job = tunggu_job(job)
     assert job.status == Job.Status.FAILED
-    assert "Filter tidak valid" in job.message
+    assert job.message == "Filter tidak valid: Dari tanggal: Masukkan tanggal yang valid."
     assert not job.result_file
 
 
@@ -181,3 +278,31 @@ def test_old_result_files_are_removed(admin_dispusip, settings):
     import os
 
     assert not os.path.exists(path)
+
+
+@pytest.mark.django_db
+def test_starting_an_export_is_itself_audited(admin_dispusip):
+    job = audit.mulai_ekspor(oleh=admin_dispusip, saringan={"aksi": "pengguna"}, ip="10.0.0.9")
+    entry = AuditLog.objects.get(action="audit.ekspor")
+    assert entry.object_id == str(job.pk)
+    assert entry.after == {"filter": {"aksi": "pengguna"}}
+    assert entry.ip_address == "10.0.0.9"
+
+
+@pytest.mark.django_db
+def test_only_holders_of_the_audit_permission_may_export(staf_a):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        audit.mulai_ekspor(oleh=staf_a, saringan={})
+    assert not Job.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_export_fails_if_the_requester_lost_the_right_meanwhile(admin_dispusip):
+    job = audit.mulai_ekspor(oleh=admin_dispusip, saringan={})
+    admin_dispusip.groups.clear()
+    jobs.jalankan(job.pk, audit.ekspor_job)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert "tidak lagi berwenang" in job.message

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 
 from dispusip import services
 from dispusip.models import AuditLog, Cabang, Unit
@@ -45,7 +46,7 @@ def test_buat_staf_audits_the_new_account(admin_dispusip):
 
 
 def test_buat_staf_refuses_a_branch_of_another_unit(admin_dispusip):
-    with pytest.raises(ValueError, match="bukan milik"):
+    with pytest.raises(ValidationError, match="Cabang asal harus milik unit"):
         services.buat_staf(
             username="x",
             nama_depan="X",
@@ -73,7 +74,7 @@ def test_only_administrators_change_roles(staf_a, rekan_a):
 
 
 def test_unknown_roles_are_refused(admin_dispusip, staf_a):
-    with pytest.raises(ValueError, match="tidak dikenal"):
+    with pytest.raises(ValidationError, match="tidak dikenal"):
         services.atur_peran(pengguna=staf_a, peran=["Raja"], oleh=admin_dispusip)
 
 
@@ -94,3 +95,24 @@ def test_registry_statistics_receive_the_unit(data_induk):
     jakpus = Unit.objects.get(kode="jakpus")
     assert [v for _p, v in reg.compute_statistics(jakpus)] == [7]
     assert seen == [jakpus]
+
+
+def test_roles_need_a_unit(admin_dispusip, anggota):
+    with pytest.raises(ValidationError, match="punya unit"):
+        services.atur_peran(pengguna=anggota, peran=[Peran.PIMPINAN], oleh=admin_dispusip)
+    assert not anggota.groups.exists()
+
+
+def test_working_branch_falls_back_when_the_unit_changes(staf_a):
+    staf_a.cabang_kerja = staf_a.cabang
+    staf_a.unit = Unit.objects.get(kode="jakbar")
+    staf_a.cabang = Cabang.objects.get(kode="jakbar-tanjung-duren")
+    staf_a.full_clean()
+    assert staf_a.cabang_kerja is None
+    assert staf_a.cabang_aktif.kode == "jakbar-tanjung-duren"
+
+
+def test_province_wide_staff_keep_a_working_branch_in_another_unit(admin_dispusip):
+    admin_dispusip.cabang_kerja = Cabang.objects.get(kode="jakbar-tanjung-duren")
+    admin_dispusip.full_clean()
+    assert admin_dispusip.cabang_kerja.kode == "jakbar-tanjung-duren"

@@ -254,3 +254,52 @@ def test_csrf_failure_page_is_indonesian(data_induk):
     response = csrf_client.post(reverse("login"), {"username": "x", "password": "y"})
     assert response.status_code == 403
     assert "Formulir tidak dapat dikirim" in response.content.decode()
+
+
+def test_switching_branch_never_redirects_off_site(client, staf_a):
+    client.force_login(staf_a)
+    response = client.post(
+        reverse("ganti_cabang"), {"cabang": staf_a.cabang_id, "next": "https://jahat.example/"}
+    )
+    assert response["Location"] == reverse("dasbor")
+
+
+@pytest.mark.parametrize("name", ["audit_ekspor", "ganti_cabang"])
+def test_posting_staff_actions_as_a_member_is_refused(client, anggota, name):
+    assert client.post(reverse(name)).status_code == 302  # anonymous: to login
+    client.force_login(anggota)
+    assert client.post(reverse(name)).status_code == 403
+
+
+def test_downloads_are_refused_to_members_and_anonymous(client, job_sari, anggota):
+    url = reverse("job_unduh", args=[job_sari.pk])
+    assert client.get(url).status_code == 302
+    client.force_login(anggota)
+    assert client.get(url).status_code == 403
+
+
+def test_export_through_the_view_is_audited_with_the_client_address(
+    client, admin_dispusip, settings
+):
+    settings.DJANGO_PROXY_COUNT = 1
+    client.force_login(admin_dispusip)
+    client.post(
+        reverse("audit_ekspor"),
+        {"aksi": "pengguna"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7",
+    )
+    from dispusip.models import AuditLog
+
+    assert AuditLog.objects.get(action="audit.ekspor").ip_address == "203.0.113.7"
+
+
+def test_client_address_without_a_proxy_is_the_socket_peer(rf, settings):
+    from dispusip.http import alamat_klien
+
+    settings.DJANGO_PROXY_COUNT = 0
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6")
+    assert alamat_klien(request) == "10.0.0.2"
+    settings.DJANGO_PROXY_COUNT = 2
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.1.1.1")
+    assert alamat_klien(request) == "10.0.0.2"  # fewer hops than proxies: not trusted
