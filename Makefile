@@ -49,7 +49,7 @@ bench: setup
 	$(PY) -m bench
 
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=var
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=var --ignore=tests --ignore=bench
 	$(PY) manage.py compilemessages -l en --ignore=.venv
 
 clean:
