@@ -51,7 +51,9 @@ class SaringAuditForm(forms.Form):
 
 
 class CabangKerjaForm(forms.Form):
-    cabang = forms.ModelChoiceField(label=_("Cabang kerja"), queryset=Cabang.objects.none())
+    cabang = forms.ModelChoiceField(
+        label=_("Cabang kerja"), queryset=Cabang.objects.none(), empty_label=_("Pilih cabang")
+    )
 
     def __init__(self, *args, pilihan, **kwargs):
         super().__init__(*args, **kwargs)

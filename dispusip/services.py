@@ -41,6 +41,18 @@ def sinkron_peran(*, strict: bool = True) -> None:
         group.permissions.add(*perms)
 
 
+def _grup(peran: Iterable[str]) -> list[Group]:
+    """The groups of these roles; a role whose group is missing is an error, not a no-op."""
+    peran = set(peran)
+    groups = list(Group.objects.filter(name__in=peran))
+    missing = peran - {g.name for g in groups}
+    if missing:
+        raise LookupError(
+            f"Role groups missing: {', '.join(sorted(missing))}; run `manage.py migrate` first"
+        )
+    return groups
+
+
 def _ringkas(pengguna: Pengguna) -> dict:
     return {
         "unit": pengguna.unit.kode if pengguna.unit else None,
@@ -80,7 +92,7 @@ def buat_staf(
         pengguna.set_unusable_password()
     pengguna.full_clean()
     pengguna.save()
-    pengguna.groups.set(Group.objects.filter(name__in=peran))
+    pengguna.groups.set(_grup(peran))
     audit.catat(aksi="pengguna.dibuat", oleh=oleh, objek=pengguna, sesudah=_ringkas(pengguna))
     return pengguna
 
@@ -95,7 +107,7 @@ def atur_peran(
         raise AksesDitolak(_("Hanya Administrator yang dapat mengubah peran."))
     periksa_peran(unit_id=pengguna.unit_id, peran=peran)
     sebelum = _ringkas(pengguna)
-    pengguna.groups.set(Group.objects.filter(name__in=peran))
+    pengguna.groups.set(_grup(peran))
     pengguna.__dict__.pop("peran", None)
     audit.catat(
         aksi="pengguna.peran",

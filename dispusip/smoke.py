@@ -91,7 +91,11 @@ def main() -> int:
         status, html = _get(f"{base}/akun/masuk/")
         _check("login page", status == 200 and 'name="password"' in html, str(status))
         html = _login(base, "admin", "dispusip-demo")
-        _check("demo admin logs in and sees the dashboard", "Selamat datang" in html, html[-300:])
+        _check(
+            "demo admin logs in and sees the dashboard with the role",
+            "Selamat datang" in html and "Administrator" in html,
+            html[-300:],
+        )
         round_trip = subprocess.run(
             [python, "-c",
              "import django; django.setup(); from dispusip.celery import app; "

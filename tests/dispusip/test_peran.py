@@ -116,3 +116,15 @@ def test_province_wide_staff_keep_a_working_branch_in_another_unit(admin_dispusi
     admin_dispusip.cabang_kerja = Cabang.objects.get(kode="jakbar-tanjung-duren")
     admin_dispusip.full_clean()
     assert admin_dispusip.cabang_kerja.kode == "jakbar-tanjung-duren"
+
+
+def test_a_role_whose_group_is_missing_is_an_error_not_silence(admin_dispusip):
+    Group.objects.filter(name=Peran.LITERASI).delete()
+    with pytest.raises(LookupError, match="Literasi"):
+        services.buat_staf(
+            username="wati",
+            nama_depan="Wati",
+            unit=Unit.objects.get(kode="jaksel"),
+            peran=[Peran.LITERASI],
+            oleh=admin_dispusip,
+        )
