@@ -261,5 +261,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # pgserver reports every attach and detach at INFO; only its problems matter here.
+    "loggers": {"axes": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
 }
