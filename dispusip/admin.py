@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin  # noqa: F401  (registers Group first)
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -7,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dispusip import audit
+from dispusip import audit, penomoran
 from dispusip.http import alamat_klien
-from dispusip.models import AuditLog, Cabang, Job, Pengguna, Unit
+from dispusip.models import AuditLog, Cabang, FormatPenomoran, Job, Pengguna, Penomor, Unit
 from dispusip.peran import periksa_peran
+from dispusip.registry import registry
 
 SKIPPED_FIELDS = {"last_login"}
 # Compared to see a change, but never written to the log: the hash is a secret.
@@ -183,4 +185,57 @@ class JobAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class FormatPenomoranForm(forms.ModelForm):
+    class Meta:
+        model = FormatPenomoran
+        fields = ["jenis", "pola", "reset"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jenis"] = forms.ChoiceField(
+            label=_("Jenis nomor"),
+            choices=[
+                (k.kind, f"{k.label} (bawaan: {k.pattern})")
+                for k in sorted(registry.numbering.values(), key=lambda k: str(k.label))
+            ],
+        )
+
+
+@admin.register(FormatPenomoran)
+class FormatPenomoranAdmin(AuditedAdmin):
+    form = FormatPenomoranForm
+    list_display = ["jenis", "pola", "reset", "nomor_berikutnya"]
+
+    @admin.display(description=_("Nomor berikutnya"))
+    def nomor_berikutnya(self, obj) -> str:
+        try:
+            return penomoran.pratinjau(obj.jenis)
+        except (LookupError, ValueError, KeyError):
+            return "—"
+
+    def has_module_permission(self, request) -> bool:
+        # Shown once an app has registered something to number.
+        return bool(registry.numbering) and super().has_module_permission(request)
+
+
+@admin.register(Penomor)
+class PenomorAdmin(admin.ModelAdmin):
+    """Counters are read-only: setting one back would hand out a number twice."""
+
+    list_display = ["jenis", "lingkup", "nilai"]
+    list_filter = ["jenis"]
+
+    def has_module_permission(self, request) -> bool:
+        return bool(registry.numbering) and super().has_module_permission(request)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

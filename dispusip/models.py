@@ -466,3 +466,57 @@ class Job(models.Model):
         """Attach the result file (a django File) once the job has produced it."""
         self.result_file.save(name, content, save=False)
         self._write(result_file=self.result_file.name)
+
+
+class FormatPenomoran(models.Model):
+    """An administrator's pattern for one kind of identifier, replacing the
+    default an app registered (see dispusip.penomoran)."""
+
+    class Reset(models.TextChoices):
+        TIDAK = "tidak", _("Tidak pernah")
+        TAHUNAN = "tahunan", _("Setiap tahun")
+        BULANAN = "bulanan", _("Setiap bulan")
+        HARIAN = "harian", _("Setiap hari")
+
+    jenis = models.CharField(_("jenis nomor"), max_length=60, unique=True)
+    pola = models.CharField(
+        _("pola"),
+        max_length=200,
+        help_text=_(
+            "Mis. {nomor:05d}/{kode}/{tahun}. Bagian: {nomor} (wajib, boleh diberi lebar "
+            "seperti :05d), {tahun}, {tahun2}, {bulan}, {hari}, dan bagian khusus jenis ini."
+        ),
+    )
+    reset = models.CharField(
+        _("nomor urut mulai dari 1 lagi"), max_length=10, choices=Reset, default=Reset.TIDAK
+    )
+
+    class Meta:
+        verbose_name = _("format penomoran")
+        verbose_name_plural = _("format penomoran")
+
+    def __str__(self) -> str:
+        return f"{self.jenis}: {self.pola}"
+
+    def clean(self) -> None:
+        from dispusip import penomoran
+
+        penomoran.periksa_pola(self.jenis, self.pola)
+
+
+class Penomor(models.Model):
+    """The last number handed out for one kind within one scope (a year, a unit…)."""
+
+    jenis = models.CharField(max_length=60)
+    lingkup = models.CharField(max_length=200, blank=True)
+    nilai = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("penghitung nomor")
+        verbose_name_plural = _("penghitung nomor")
+        constraints = [
+            models.UniqueConstraint(fields=["jenis", "lingkup"], name="penomor_jenis_lingkup_unik")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jenis} [{self.lingkup}] = {self.nilai}"

@@ -1,8 +1,9 @@
 """What the core shows and computes, filled in by each app's AppConfig.ready().
 
 The core imports no app (DESIGN.md, "Dependencies between apps"): an app
-registers its navigation entries, dashboard cards, statistics and role
-permissions here, and the core's screens read only this registry.
+registers its navigation entries, dashboard cards, statistics, role
+permissions, login identifiers and numbering kinds here, and the core's
+screens read only this registry.
 
     # katalog/apps.py
     def ready(self):
@@ -73,6 +74,19 @@ class StatisticProvider:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class NumberingKind:
+    """A kind of identifier people read (item barcode, member number, receipt
+    number), with the agency's default pattern; administrators may override the
+    pattern in the admin (dispusip.penomoran explains the pattern language)."""
+
+    kind: str
+    label: str
+    pattern: str
+    reset: str = "tidak"  # tidak | tahunan | bulanan | harian
+    parts: tuple[str, ...] = ()  # extra fields the caller supplies, e.g. ("kode",)
+
+
 @dataclass
 class Registry:
     nav: list[NavEntry] = field(default_factory=list)
@@ -80,6 +94,7 @@ class Registry:
     statistics: dict[str, StatisticProvider] = field(default_factory=dict)
     role_permissions: dict[str, set[str]] = field(default_factory=dict)
     login_resolvers: list[Callable[[str], Iterable[Pengguna]]] = field(default_factory=list)
+    numbering: dict[str, NumberingKind] = field(default_factory=dict)
 
     def add_nav(self, entry: NavEntry) -> None:
         if any(e.url_name == entry.url_name for e in self.nav):
@@ -103,6 +118,9 @@ class Registry:
         to accounts; dispusip.auth_backends tries the password against each."""
         if resolver not in self.login_resolvers:
             self.login_resolvers.append(resolver)
+
+    def add_numbering(self, kind: NumberingKind) -> None:
+        self.numbering[kind.kind] = kind
 
     def nav_for(self, user: Pengguna) -> list[NavEntry]:
         return sorted((e for e in self.nav if e.visible_to(user)), key=lambda e: e.order)
