@@ -158,12 +158,8 @@ class PeranAdmin(AuditedAdmin, GroupAdmin):
     pass
 
 
-@admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor_name", "unit", "action", "object_repr"]
-    list_filter = ["unit", "action"]
-    search_fields = ["actor_name", "object_repr", "action"]
-    show_full_result_count = False  # counting millions of rows on every page is slow
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records only the system writes: browsable, never edited by hand."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -175,17 +171,18 @@ class AuditLogAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(AuditLog)
+class AuditLogAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor_name", "unit", "action", "object_repr"]
+    list_filter = ["unit", "action"]
+    search_fields = ["actor_name", "object_repr", "action"]
+    show_full_result_count = False  # counting millions of rows on every page is slow
+
+
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(ReadOnlyAdmin):
     list_display = ["id", "kind", "started_by", "status", "done", "total", "created_at"]
     list_filter = ["status", "kind"]
-    readonly_fields = [f.name for f in Job._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class FormatPenomoranForm(forms.ModelForm):
@@ -222,7 +219,7 @@ class FormatPenomoranAdmin(AuditedAdmin):
 
 
 @admin.register(Penomor)
-class PenomorAdmin(admin.ModelAdmin):
+class PenomorAdmin(ReadOnlyAdmin):
     """Counters are read-only: setting one back would hand out a number twice."""
 
     list_display = ["jenis", "lingkup", "nilai"]
@@ -230,12 +227,3 @@ class PenomorAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request) -> bool:
         return bool(registry.numbering) and super().has_module_permission(request)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -17,13 +17,16 @@
        @job_task("audit.ekspor", label=_("Ekspor log audit (XLSX)"),
                  result_labels={"baris": _("Baris ditulis")})
        def ekspor_audit_task(job):
-           return audit.ekspor_xlsx(job=job, qs=...)
+           return audit.ekspor_job(job)
 
-3. From a view or service, start it; the task is sent when the transaction
-   commits, and the view redirects to job.get_absolute_url(), a page with a
-   progress bar that polls until the job ends:
+3. Start it from a service (which checks who may, and audits it if sensitive);
+   the task is sent when the transaction commits, and the view redirects to
+   job.get_absolute_url(), a page with a progress bar that polls until the
+   job ends:
 
-       job = jobs.mulai(kind="audit.ekspor", oleh=request.user, params={...})
+       job = jobs.mulai(kind="audit.ekspor", oleh=user, params={...})
+
+The working example is audit.mulai_ekspor / audit.ekspor_job / tasks.ekspor_audit_task.
 """
 
 from __future__ import annotations
