@@ -46,6 +46,8 @@ def duration_menit(value):
     hours, minutes = divmod(minutes, 60)
     if hours:
         return _("%(h)s jam %(m)02d mnt") % {"h": hours, "m": minutes}
+    if minutes and not secs:
+        return _("%(m)s mnt") % {"m": minutes}
     if minutes:
         return _("%(m)s mnt %(s)02d dtk") % {"m": minutes, "s": secs}
     return _("%(s)s dtk") % {"s": secs}

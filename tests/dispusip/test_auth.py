@@ -62,7 +62,9 @@ def test_repeated_failures_lock_the_username(client, staf_a, settings):
         _login(client, "sari", "salah")
     response = _login(client, "sari")  # the right password, too late
     assert response.status_code == 429
-    assert "Terlalu banyak percobaan masuk" in response.content.decode()
+    html = response.content.decode()
+    assert "Terlalu banyak percobaan masuk" in html
+    assert "Coba lagi setelah 15 mnt." in html
 
 
 def test_logout_needs_post(client, staf_a):
