@@ -20,7 +20,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from openpyxl import Workbook
 
-from dispusip import audit
+from dispusip import audit, ekspor
 from dispusip.models import AuditLog, Job, Unit
 
 ROWS = 2_000_000  # several years of a province's administrative actions
@@ -126,7 +126,7 @@ def _export_rows() -> list[str]:
         workbook = Workbook()
         sheet = workbook.active
         for row in list(qs.order_by("id").values_list(*fields)):
-            sheet.append([audit._sel(v) for v in row])
+            sheet.append([ekspor.nilai_sel(sheet, v) for v in row])
         with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
             workbook.save(tmp.name)
 

@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import tempfile
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.core.files import File
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
-from dispusip import forms, jobs
+from dispusip import ekspor, forms, jobs
 from dispusip.models import AuditLog
 
 if TYPE_CHECKING:
     from dispusip.models import Job, Pengguna, Unit
 
 IZIN_AUDIT = "dispusip.view_auditlog"
-
-# Excel's hard limit is 1,048,576 rows per sheet; one row goes to the header.
-BARIS_PER_SHEET = 1_048_575
 
 
 def catat(
@@ -80,55 +72,17 @@ KOLOM_EKSPOR = [
 ]
 
 
-def _sel(sheet, value: Any) -> Any:
-    if hasattr(value, "tzinfo") and value.tzinfo is not None:
-        # Excel has no time zones: write Jakarta wall-clock time.
-        return timezone.localtime(value).replace(tzinfo=None)
-    if isinstance(value, dict):
-        value = "; ".join(f"{k}={v}" for k, v in value.items()) if value else ""
-    if isinstance(value, str) and value.startswith("="):
-        # Names and titles come from people; "=HYPERLINK(…)" must stay text, not
-        # become a formula that runs in the administrator's spreadsheet.
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
-
-
-def ekspor_xlsx(*, job: Job, qs, baris_per_sheet: int = BARIS_PER_SHEET) -> dict[str, int]:
-    """Stream the audit entries of `qs` into an XLSX file attached to `job`.
-
-    Rows go straight from a server-side cursor into openpyxl's write-only
-    workbook, so memory stays flat however many millions of rows there are;
-    past Excel's row limit the export continues on a new sheet.
-    """
+def ekspor_xlsx(*, job: Job, qs, baris_per_sheet: int = ekspor.BARIS_PER_SHEET) -> dict[str, int]:
+    """Stream the audit entries of `qs` into an XLSX file attached to `job`."""
     fields = [name for name, _label in KOLOM_EKSPOR]
-    header = [str(label) for _name, label in KOLOM_EKSPOR]
-    total = qs.count()
-    job.laporkan(0, total, _("Menulis %(total)s baris…") % {"total": f"{total:,}"})
-
-    workbook = Workbook(write_only=True)
-    sheet = None
-    sheets = 0
-    written = 0
-    rows = qs.order_by("id").values_list(*fields).iterator(chunk_size=2000)
-    for written, row in enumerate(rows, start=1):
-        if sheet is None or (written - 1) % baris_per_sheet == 0:
-            sheets += 1
-            sheet = workbook.create_sheet(_("Log audit %(n)s") % {"n": sheets})
-            sheet.append(header)
-        sheet.append([_sel(sheet, v) for v in row])
-        job.laporkan(written, total)
-    if sheet is None:
-        sheets = 1
-        workbook.create_sheet(_("Log audit 1")).append(header)
-
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
-        workbook.save(tmp.name)
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-        with open(tmp.name, "rb") as fh:
-            job.simpan_berkas(f"log-audit-{stamp}.xlsx", File(fh))
-    return {"baris": written, "sheet": sheets}
+    return ekspor.tulis_xlsx(
+        job=job,
+        rows=qs.order_by("id").values_list(*fields),
+        header=[label for _name, label in KOLOM_EKSPOR],
+        judul=_("Log audit"),
+        nama_berkas="log-audit",
+        baris_per_sheet=baris_per_sheet,
+    )
 
 
 def mulai_ekspor(*, oleh: Pengguna, saringan: dict[str, str], ip: str | None = None) -> Job:
