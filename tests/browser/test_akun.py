@@ -78,3 +78,13 @@ def test_administrator_opens_the_django_admin(live_server, admin_dispusip, page)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Data induk dan akses")
     page.get_by_role("link", name="Cabang", exact=True).first.click()
     expect(page.get_by_text("PDS H.B. Jassin")).to_be_visible()
+
+
+def test_repeated_wrong_passwords_lock_the_login_with_an_explanation(
+    live_server, staf_a, page, settings
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        masuk(page, live_server, "sari", "tebak-tebakan")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Terlalu banyak percobaan masuk")
+    expect(page.get_by_role("alert")).to_contain_text("Coba lagi setelah 15 mnt.")
+    page.screenshot(path=str(SHOTS / "login-terkunci.png"), full_page=True)
