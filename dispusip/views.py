@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -34,9 +34,12 @@ def staf_required(view):
 
 
 def _get_job_for_user(request: AuthedRequest, pk: int) -> Job:
-    job = get_object_or_404(Job.objects.select_related("started_by"), pk=pk)
-    if not Job.objects.terlihat_oleh(request.user).filter(pk=pk).exists():
-        raise PermissionDenied(_("Pekerjaan ini milik orang lain."))
+    # One query on the hot path: the job page polls this every second.
+    job = Job.objects.terlihat_oleh(request.user).select_related("started_by").filter(pk=pk).first()
+    if job is None:
+        if Job.objects.filter(pk=pk).exists():
+            raise PermissionDenied(_("Pekerjaan ini milik orang lain."))
+        raise Http404(_("Pekerjaan tidak ditemukan."))
     return job
 
 

@@ -303,3 +303,8 @@ def test_client_address_without_a_proxy_is_the_socket_peer(rf, settings):
     settings.DJANGO_PROXY_COUNT = 2
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.1.1.1")
     assert alamat_klien(request) == "10.0.0.2"  # fewer hops than proxies: not trusted
+
+
+def test_a_job_that_does_not_exist_is_a_404(client, staf_a):
+    client.force_login(staf_a)
+    assert client.get(reverse("job_detail", args=[999999])).status_code == 404
