@@ -6,7 +6,11 @@ from dispusip.registry import registry
 def portal(request):
     """Navigation and the header's working-branch switch, for every page."""
     user = getattr(request, "user", None)
-    context = {"LANGUAGES_PORTAL": settings.LANGUAGES, "nav_staf": []}
+    context = {
+        "LANGUAGES_PORTAL": settings.LANGUAGES,
+        "nav_staf": [],
+        "nav_publik": sorted(registry.public_nav, key=lambda e: e.order),
+    }
     if user is not None and user.is_authenticated and user.adalah_staf:
         context["nav_staf"] = registry.nav_for(user)
     return context

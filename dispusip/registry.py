@@ -95,6 +95,11 @@ class Registry:
     role_permissions: dict[str, set[str]] = field(default_factory=dict)
     login_resolvers: list[Callable[[str], Iterable[Pengguna]]] = field(default_factory=list)
     numbering: dict[str, NumberingKind] = field(default_factory=dict)
+    demo_seeders: list[str] = field(default_factory=list)
+    public_nav: list[NavEntry] = field(default_factory=list)
+    urls: list[tuple[str, str]] = field(default_factory=list)
+    robots_disallow: list[str] = field(default_factory=list)
+    home_sections: list[str] = field(default_factory=list)
 
     def add_nav(self, entry: NavEntry) -> None:
         if any(e.url_name == entry.url_name for e in self.nav):
@@ -121,6 +126,31 @@ class Registry:
 
     def add_numbering(self, kind: NumberingKind) -> None:
         self.numbering[kind.kind] = kind
+
+    def add_public_nav(self, entry: NavEntry) -> None:
+        """A link in the header for everyone, logged in or not (the OPAC)."""
+        if all(e.url_name != entry.url_name for e in self.public_nav):
+            self.public_nav.append(entry)
+
+    def add_urls(self, prefix: str, module: str) -> None:
+        """Mount an app's URLconf (dotted module path) at `prefix`, e.g. "opac/"."""
+        if (prefix, module) not in self.urls:
+            self.urls.append((prefix, module))
+
+    def add_home_section(self, template: str) -> None:
+        """A template included near the top of the public home page (e.g. the OPAC box)."""
+        if template not in self.home_sections:
+            self.home_sections.append(template)
+
+    def disallow_robots(self, *paths: str) -> None:
+        """Paths robots.txt keeps crawlers off (endless result permutations, APIs)."""
+        self.robots_disallow.extend(p for p in paths if p not in self.robots_disallow)
+
+    def add_demo_seeder(self, dotted_path: str) -> None:
+        """A function `seed_demo` calls (with a `stdout` writer) to load the app's
+        demonstration data, after the core's branches and accounts exist."""
+        if dotted_path not in self.demo_seeders:
+            self.demo_seeders.append(dotted_path)
 
     def nav_for(self, user: Pengguna) -> list[NavEntry]:
         return sorted((e for e in self.nav if e.visible_to(user)), key=lambda e: e.order)

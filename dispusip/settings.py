@@ -158,6 +158,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/terkunci.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "dispusip.http.alamat_klien"
 DJANGO_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0, minimum=0)
+
+# Requests per client address per window ("<requests>/<seconds>"; 0/60 turns a
+# limit off): the public search page and the JSON API for kiosks and the call centre.
+OPAC_RATE = env_str("OPAC_RATE", "120/60")
+OPAC_API_RATE = env_str("OPAC_API_RATE", "60/60")
 AXES_VERBOSE = False
 
 # --- Email -------------------------------------------------------------------
@@ -262,5 +267,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # pgserver reports every attach and detach at INFO; only its problems matter here.
-    "loggers": {"axes": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "pgserver": {"level": "WARNING"},
+        "pyBarcode": {"level": "WARNING"},
+    },
 }

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from dispusip import views
+from dispusip.registry import registry
 
 akun = [
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -47,5 +48,8 @@ urlpatterns = [
     path("staf/", include(staf)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),
+    # Apps mount their own URLconfs through the registry: the core names none.
+    *(path(prefix, include(module)) for prefix, module in registry.urls),
 ]

@@ -48,7 +48,11 @@ def beranda(request: HtmxHttpRequest) -> HttpResponse:
     units = Unit.objects.aktif().prefetch_related(
         Prefetch("cabang", queryset=Cabang.objects.filter(aktif=True).order_by("nama"))
     )
-    return render(request, "dispusip/beranda.html", {"units": units})
+    return render(
+        request,
+        "dispusip/beranda.html",
+        {"units": units, "home_sections": registry.home_sections},
+    )
 
 
 @require_GET
@@ -184,3 +188,14 @@ def healthz(request) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+ROBOTS_SELALU = ["/staf/", "/akun/", "/admin/", "/i18n/"]
+
+
+@require_GET
+def robots_txt(request) -> HttpResponse:
+    """Crawlers may read public pages, but not search permutations, APIs or the back office."""
+    baris = ["User-agent: *"]
+    baris += [f"Disallow: {p}" for p in [*ROBOTS_SELALU, *registry.robots_disallow]]
+    return HttpResponse("\n".join(baris) + "\n", content_type="text/plain; charset=utf-8")

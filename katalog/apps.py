@@ -5,3 +5,83 @@ from django.utils.translation import gettext_lazy as _
 class KatalogConfig(AppConfig):
     name = "katalog"
     verbose_name = _("Katalog")
+
+    def ready(self) -> None:
+        from dispusip import registry as reg
+        from dispusip.peran import Peran
+        from katalog import stats, tasks  # noqa: F401  (register jobs)
+
+        r = reg.registry
+        r.add_nav(
+            reg.NavEntry(
+                label=_("Katalog"),
+                url_name="katalog:daftar",
+                description=_("Cari, buat, dan sunting rekaman; tambah dan kelola eksemplar."),
+                permission="katalog.view_katalog",
+                order=10,
+            )
+        )
+        r.add_urls("opac/", "katalog.urls_opac")
+        r.add_urls("api/v1/katalog/", "katalog.urls_api")
+        r.add_urls("staf/katalog/", "katalog.urls")
+        r.add_public_nav(reg.NavEntry(label=_("Katalog (OPAC)"), url_name="opac:cari", order=10))
+        r.add_home_section("katalog/opac/_beranda.html")
+        r.disallow_robots("/opac/?", "/opac/saran/", "/api/")
+        r.add_numbering(
+            reg.NumberingKind(
+                kind="katalog.nomor_kontrol",
+                label=_("Nomor kontrol katalog (001)"),
+                pattern="DKI{nomor:012d}",
+            )
+        )
+        r.add_numbering(
+            reg.NumberingKind(
+                kind="katalog.barcode",
+                label=_("Barcode eksemplar"),
+                pattern="{nomor:011d}",
+            )
+        )
+        r.add_numbering(
+            reg.NumberingKind(
+                kind="katalog.nomor_induk",
+                label=_("Nomor induk eksemplar"),
+                pattern="{nomor:05d}/{kode}/{tahun}",
+                reset="tahunan",
+                parts=("kode",),
+            )
+        )
+        r.add_statistic(
+            reg.StatisticProvider(
+                key="judul_koleksi", label=_("Judul koleksi"), compute=stats.judul, order=30
+            )
+        )
+        r.add_statistic(
+            reg.StatisticProvider(
+                key="eksemplar_koleksi",
+                label=_("Eksemplar koleksi"),
+                compute=stats.eksemplar,
+                order=40,
+            )
+        )
+        baca = ["katalog.view_katalog", "katalog.view_eksemplar", "katalog.view_sumberdigital"]
+        kelola = [
+            f"katalog.{aksi}_{model}"
+            for model in ("katalog", "eksemplar", "sumberdigital")
+            for aksi in ("view", "add", "change")
+        ]
+        r.grant(Peran.KATALOGISASI, kelola)
+        r.grant(
+            Peran.ADMINISTRATOR,
+            [
+                *kelola,
+                *(
+                    f"katalog.{aksi}_{model}"
+                    for model in ("kategorikoleksi", "lokasi")
+                    for aksi in ("view", "add", "change", "delete")
+                ),
+            ],
+        )
+        r.grant(Peran.SIRKULASI, baca)
+        r.grant(Peran.SERAH_SIMPAN, baca)
+        r.grant(Peran.PIMPINAN, baca)
+        r.add_demo_seeder("katalog.demo.isi_demo")

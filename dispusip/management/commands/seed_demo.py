@@ -8,10 +8,12 @@ what exists is left alone, and the credentials are printed each time.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from dispusip import services
 from dispusip.models import Cabang, Pengguna, Unit
 from dispusip.peran import Peran
+from dispusip.registry import registry
 
 PASSWORD = "dispusip-demo"
 
@@ -49,6 +51,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._cabang()
             created = self._akun()
+        for dotted_path in registry.demo_seeders:
+            import_string(dotted_path)(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new accounts)."))
         self.stdout.write(f"Demo accounts (password for all: {PASSWORD}):")
         for username, _first, _last, peran, unit, _cabang in AKUN_DEMO:

@@ -1,0 +1,470 @@
+"""The MARC 21 record is the master of a catalogue record.
+
+`kolom_dari_marc` is the one mapping from MARC to the modelled columns; it runs
+on every save, so whatever a form does not model (a 246, an 856, a local 9xx)
+survives an import and an export unchanged. `terapkan_isian` writes what the
+staff form models back into the record, leaving every other field alone.
+The mnemonic text format (`=245  10$aJudul`) is MarcEdit's, which cataloguers
+already read; blank indicators are written as a backslash.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from pymarc import Field, Leader, Record, Subfield
+
+from katalog import nomor_standar
+
+KOSONG = " "
+LEADER_BAWAAN = "00000nam a2200000 a 4500"
+
+# Leader/06 (type of record) and /07 (bibliographic level) for each material
+# type, and the reverse mapping used when a record arrives from outside.
+LEADER_JENIS = {
+    "monograf": ("a", "m"),
+    "terbitan_berkala": ("a", "s"),
+    "audio_visual": ("g", "m"),
+    "kartografi": ("e", "m"),
+    "musik": ("j", "m"),
+    "manuskrip": ("t", "m"),
+    "bahan_grafis": ("k", "m"),
+    "sumber_elektronik": ("m", "m"),
+}
+JENIS_DARI_LEADER06 = {
+    "c": "musik",
+    "d": "musik",
+    "j": "musik",
+    "e": "kartografi",
+    "f": "kartografi",
+    "g": "audio_visual",
+    "i": "audio_visual",
+    "k": "bahan_grafis",
+    "r": "bahan_grafis",
+    "t": "manuskrip",
+    "m": "sumber_elektronik",
+}
+
+PERAN_BAWAAN = "pengarang"
+TAG_CATATAN = ("500", "502", "504", "505", "508", "511", "518", "521", "530", "534", "546")
+TAG_SUBJEK = ("650", "600", "610", "611", "630", "651", "655")
+TAG_PENGARANG_UTAMA = ("100", "110", "111")
+TAG_PENGARANG_TAMBAHAN = ("700", "710", "711")
+TAG_TERBITAN = ("264", "260")
+SINGKATAN = re.compile(r"(\b[A-Z]|\b(?:ed|cet|hlm|jil|no|vol|ill|dkk|etc|cm))\.$", re.IGNORECASE)
+
+
+def bersihkan(teks: str | None) -> str:
+    """A subfield's text without the ISBD punctuation that precedes the next element.
+
+    A final full stop is kept where it ends an initial or an abbreviation ("Ed.").
+    """
+    hasil = (teks or "").strip()
+    hasil = re.sub(r"(\s*[/:;,=])+$", "", hasil).strip()
+    if hasil.endswith(".") and not SINGKATAN.search(hasil):
+        hasil = hasil[:-1].rstrip()
+    return hasil
+
+
+def record_kosong() -> Record:
+    record = Record(force_utf8=True)
+    record.leader = Leader(LEADER_BAWAAN)
+    return record
+
+
+def record_dari_json(data: dict | None) -> Record:
+    """A pymarc Record from its MARC-in-JSON form (what Katalog.marc stores)."""
+    record = record_kosong()
+    if not data:
+        return record
+    record.leader = Leader(data.get("leader") or LEADER_BAWAAN)
+    for entry in data.get("fields", []):
+        for tag, value in entry.items():
+            if isinstance(value, str):
+                record.add_field(Field(tag=tag, data=value))
+            else:
+                record.add_field(
+                    Field(
+                        tag=tag,
+                        indicators=[value.get("ind1", KOSONG), value.get("ind2", KOSONG)],
+                        subfields=[
+                            Subfield(code=code, value=text)
+                            for sub in value.get("subfields", [])
+                            for code, text in sub.items()
+                        ],
+                    )
+                )
+    return record
+
+
+def record_ke_json(record: Record) -> dict:
+    return record.as_dict()
+
+
+def _nilai(record: Record, tag: str, code: str) -> str:
+    field = record.get(tag)
+    if field is None:
+        return ""
+    values = field.get_subfields(code)
+    return bersihkan(values[0]) if values else ""
+
+
+def _semua(record: Record, tags: tuple[str, ...], code: str) -> list[str]:
+    return [
+        bersihkan(value)
+        for field in record.get_fields(*tags)
+        for value in field.get_subfields(code)
+        if bersihkan(value)
+    ]
+
+
+def _teks_field(field: Field, codes: str | None = None) -> str:
+    parts = [
+        bersihkan(sub.value)
+        for sub in field.subfields
+        if (codes is None or sub.code in codes) and bersihkan(sub.value)
+    ]
+    return " ".join(parts)
+
+
+def _pengarang(record: Record) -> list[dict[str, str]]:
+    hasil = []
+    for field in record.get_fields(*TAG_PENGARANG_UTAMA, *TAG_PENGARANG_TAMBAHAN):
+        nama = bersihkan(" ".join(field.get_subfields("a", "b")))
+        if not nama:
+            continue
+        peran = bersihkan(" ".join(field.get_subfields("e"))) or PERAN_BAWAAN
+        hasil.append({"nama": nama, "peran": peran})
+    return hasil
+
+
+def _subjek(record: Record) -> list[str]:
+    hasil = []
+    for field in record.get_fields(*TAG_SUBJEK):
+        teks = " -- ".join(
+            bersihkan(sub.value) for sub in field.subfields if sub.code in "abcdvxyz"
+        )
+        if teks and teks not in hasil:
+            hasil.append(teks)
+    return hasil
+
+
+def _tahun(teks: str) -> int | None:
+    match = re.search(r"(1[5-9]\d\d|20\d\d)", teks or "")
+    return int(match.group(1)) if match else None
+
+
+def _bahasa(record: Record) -> str:
+    field008 = record.get("008")
+    if field008 is not None and len(field008.data) >= 38:
+        kode = field008.data[35:38].strip().lower()
+        if re.fullmatch(r"[a-z]{3}", kode):
+            return kode
+    return _nilai(record, "041", "a")[:3].lower()
+
+
+def jenis_dari_leader(leader: str) -> str:
+    tipe = leader[6:7] if len(leader) > 7 else "a"
+    level = leader[7:8] if len(leader) > 7 else "m"
+    if tipe == "a" and level in "bis":
+        return "terbitan_berkala"
+    return JENIS_DARI_LEADER06.get(tipe, "monograf")
+
+
+def judul_urut(judul: str) -> str:
+    """The title as sorted: lower case, leading punctuation and articles dropped."""
+    teks = re.sub(r"^[\W_]+", "", judul.lower())
+    teks = re.sub(r"^(the|a|an|si|sang)\s+", "", teks)
+    return teks[:200]
+
+
+def kolom_dari_marc(record: Record) -> dict:
+    """Every modelled column of Katalog, derived from the MARC record."""
+    judul_field = record.get("245")
+    pengarang = _pengarang(record)
+    subjek = _subjek(record)
+    terbit = next((record.get(tag) for tag in TAG_TERBITAN if record.get(tag)), None)
+    isbn = _semua(record, ("020",), "a")
+    issn = _semua(record, ("022",), "a")
+    judul = bersihkan(" ".join(judul_field.get_subfields("a"))) if judul_field else ""
+    tahun_terbit = bersihkan(" ".join(terbit.get_subfields("c"))) if terbit else ""
+    return {
+        "nomor_kontrol": (record.get("001").data.strip() if record.get("001") else ""),
+        "jenis": jenis_dari_leader(str(record.leader)),
+        "judul": judul or _("(tanpa judul)"),
+        "anak_judul": bersihkan(" ".join(judul_field.get_subfields("b"))) if judul_field else "",
+        "pernyataan_tanggung_jawab": (
+            bersihkan(" ".join(judul_field.get_subfields("c"))) if judul_field else ""
+        ),
+        "pengarang": pengarang,
+        "pengarang_teks": " ; ".join(p["nama"] for p in pengarang),
+        "edisi": " ; ".join(_semua(record, ("250",), "a")),
+        "tempat_terbit": bersihkan(" ".join(terbit.get_subfields("a"))) if terbit else "",
+        "penerbit": bersihkan(" ".join(terbit.get_subfields("b"))) if terbit else "",
+        "tahun_terbit": tahun_terbit,
+        "tahun": _tahun(tahun_terbit),
+        "isbn": " ; ".join(isbn),
+        "issn": " ; ".join(issn),
+        "isbn_normal": nomor_standar.kunci_pencarian(isbn + issn),
+        "nomor_panggil": (_semua(record, ("084", "090", "099"), "a") or [""])[0][:100],
+        "ddc": (_semua(record, ("082",), "a") or [""])[0][:50],
+        "bahasa": _bahasa(record),
+        "subjek": subjek,
+        "subjek_teks": " ; ".join(subjek),
+        "seri": " ; ".join(_teks_field(f, "av") for f in record.get_fields("490", "440", "830")),
+        "deskripsi_fisik": " ".join(_teks_field(f) for f in record.get_fields("300")),
+        "catatan": "\n".join(_teks_field(f, "a") for f in record.get_fields(*TAG_CATATAN)),
+        "abstrak": "\n".join(_teks_field(f, "a") for f in record.get_fields("520")),
+        "audiens": " ; ".join(_teks_field(f, "a") for f in record.get_fields("521")),
+        "judul_urut": judul_urut(judul),
+    }
+
+
+# --- writing the staff form back into the record -----------------------------
+
+
+@dataclass
+class Isian:
+    """What the staff form models, in the form's own words."""
+
+    jenis: str
+    judul: str
+    anak_judul: str = ""
+    pernyataan_tanggung_jawab: str = ""
+    pengarang: list[tuple[str, str]] | None = None  # (name, role), in order
+    edisi: str = ""
+    tempat_terbit: str = ""
+    penerbit: str = ""
+    tahun_terbit: str = ""
+    isbn: list[str] | None = None
+    issn: list[str] | None = None
+    nomor_panggil: str = ""
+    ddc: str = ""
+    bahasa: str = "ind"
+    subjek: list[str] | None = None
+    seri: str = ""
+    deskripsi_fisik: str = ""
+    catatan: str = ""
+    abstrak: str = ""
+    audiens: str = ""
+
+
+def _ganti(record: Record, tags: tuple[str, ...], fields: list[Field]) -> None:
+    """Replace all fields of `tags` with `fields`, keeping the record in tag order."""
+    for field in record.get_fields(*tags):
+        record.remove_field(field)
+    for field in fields:
+        record.add_ordered_field(field)
+
+
+def _df(tag: str, ind: str, pairs: list[tuple[str, str]]) -> Field:
+    return Field(
+        tag=tag,
+        indicators=[ind[0], ind[1]],
+        subfields=[Subfield(code=c, value=v) for c, v in pairs if v],
+    )
+
+
+def _atur_leader(record: Record, jenis: str) -> None:
+    leader = str(record.leader) if record.leader else LEADER_BAWAAN
+    leader = (leader + LEADER_BAWAAN[len(leader) :])[:24]
+    tipe, level = LEADER_JENIS[jenis]
+    record.leader = Leader(leader[:6] + tipe + level + leader[8:])
+
+
+def _atur_008(record: Record, bahasa: str, tahun: str) -> None:
+    field = record.get("008")
+    data = field.data if field is not None else "000000s        xx            000 0 ind d"
+    data = data.ljust(40)[:40]
+    tahun4 = (re.search(r"\d{4}", tahun or "") or [""])[0] if tahun else ""
+    if tahun4:
+        data = data[:7] + tahun4 + data[11:]
+    data = data[:35] + (bahasa or "ind")[:3].ljust(3) + data[38:]
+    _ganti(record, ("008",), [Field(tag="008", data=data)])
+
+
+def terapkan_isian(record: Record, isian: Isian) -> Record:
+    """Write the form's fields into `record` (ISBD punctuation added), keeping the rest."""
+    _atur_leader(record, isian.jenis)
+    _atur_008(record, isian.bahasa, isian.tahun_terbit)
+    judul_a = isian.judul.strip()
+    if isian.anak_judul:
+        judul_a += " :"
+    judul_b = isian.anak_judul.strip()
+    if isian.pernyataan_tanggung_jawab:
+        if judul_b:
+            judul_b += " /"
+        else:
+            judul_a += " /"
+    pengarang = [(n.strip(), p.strip()) for n, p in (isian.pengarang or []) if n.strip()]
+    nonfiling = "0"
+    _ganti(
+        record,
+        ("245",),
+        [
+            _df(
+                "245",
+                ("1" if pengarang else "0") + nonfiling,
+                [("a", judul_a), ("b", judul_b), ("c", isian.pernyataan_tanggung_jawab.strip())],
+            )
+        ],
+    )
+    utama = []
+    tambahan = []
+    for i, (nama, peran) in enumerate(pengarang):
+        pairs = [("a", nama + ("," if peran and peran != PERAN_BAWAAN else ""))]
+        if peran and peran != PERAN_BAWAAN:
+            pairs.append(("e", peran))
+        ind1 = "1" if "," in nama else "0"
+        (utama if i == 0 else tambahan).append(_df("100" if i == 0 else "700", ind1 + " ", pairs))
+    _ganti(record, ("100",), utama)
+    _ganti(record, ("700",), tambahan)
+    _ganti(record, ("250",), [_df("250", "  ", [("a", isian.edisi)])] if isian.edisi else [])
+    terbit = []
+    if isian.tempat_terbit or isian.penerbit or isian.tahun_terbit:
+        tempat = isian.tempat_terbit + (" :" if isian.penerbit else "")
+        penerbit = isian.penerbit + ("," if isian.tahun_terbit else "")
+        if isian.tempat_terbit and not isian.penerbit and isian.tahun_terbit:
+            tempat += ","
+        terbit = [_df("264", " 1", [("a", tempat), ("b", penerbit), ("c", isian.tahun_terbit)])]
+    _ganti(record, TAG_TERBITAN, terbit)
+    _ganti(record, ("020",), [_df("020", "  ", [("a", v)]) for v in isian.isbn or []])
+    _ganti(record, ("022",), [_df("022", "  ", [("a", v)]) for v in isian.issn or []])
+    _ganti(
+        record,
+        ("084",),
+        [_df("084", "  ", [("a", isian.nomor_panggil)])] if isian.nomor_panggil else [],
+    )
+    _ganti(record, ("082",), [_df("082", "04", [("a", isian.ddc)])] if isian.ddc else [])
+    _ganti(
+        record,
+        ("300",),
+        [_df("300", "  ", [("a", isian.deskripsi_fisik)])] if isian.deskripsi_fisik else [],
+    )
+    _ganti(record, ("490", "440"), [_df("490", "0 ", [("a", isian.seri)])] if isian.seri else [])
+    _ganti(
+        record,
+        ("500",),
+        [_df("500", "  ", [("a", baris)]) for baris in _baris(isian.catatan)],
+    )
+    _ganti(record, ("520",), [_df("520", "  ", [("a", baris)]) for baris in _baris(isian.abstrak)])
+    _ganti(record, ("521",), [_df("521", "  ", [("a", isian.audiens)])] if isian.audiens else [])
+    _ganti(record, ("650",), [_df("650", " 4", [("a", s)]) for s in isian.subjek or []])
+    return record
+
+
+def isian_dari_katalog(kolom: dict) -> dict:
+    """Initial values of the staff form from a record's modelled columns."""
+    return {
+        "jenis": kolom["jenis"],
+        "judul": kolom["judul"],
+        "anak_judul": kolom["anak_judul"],
+        "pernyataan_tanggung_jawab": kolom["pernyataan_tanggung_jawab"],
+        "pengarang": "\n".join(
+            p["nama"] + (f" ; {p['peran']}" if p["peran"] != PERAN_BAWAAN else "")
+            for p in kolom["pengarang"]
+        ),
+        "edisi": kolom["edisi"],
+        "tempat_terbit": kolom["tempat_terbit"],
+        "penerbit": kolom["penerbit"],
+        "tahun_terbit": kolom["tahun_terbit"],
+        "isbn": "\n".join(v for v in kolom["isbn"].split(" ; ") if v),
+        "issn": "\n".join(v for v in kolom["issn"].split(" ; ") if v),
+        "nomor_panggil": kolom["nomor_panggil"],
+        "ddc": kolom["ddc"],
+        "bahasa": kolom["bahasa"] or "ind",
+        "subjek": "\n".join(kolom["subjek"]),
+        "seri": kolom["seri"],
+        "deskripsi_fisik": kolom["deskripsi_fisik"],
+        "catatan": kolom["catatan"],
+        "abstrak": kolom["abstrak"],
+        "audiens": kolom["audiens"],
+    }
+
+
+def _baris(teks: str) -> list[str]:
+    return [b.strip() for b in (teks or "").splitlines() if b.strip()]
+
+
+# --- mnemonic text (the MARC editor) -------------------------------------------
+
+BARIS_MARC = re.compile(r"^=(?P<tag>[0-9A-Za-z]{3})  (?P<isi>.*)$")
+
+
+class MarcTidakValid(ValueError):
+    def __init__(self, masalah: list[str]):
+        super().__init__("; ".join(masalah))
+        self.masalah = masalah
+
+
+def ke_teks(record: Record) -> str:
+    return str(record).strip() + "\n"
+
+
+def dari_teks(teks: str) -> Record:
+    """Parse the editor's mnemonic text; every bad line is reported by number."""
+    record = record_kosong()
+    masalah: list[str] = []
+    ada_leader = False
+    for nomor, baris in enumerate(teks.splitlines(), start=1):
+        if not baris.strip():
+            continue
+        cocok = BARIS_MARC.match(baris.rstrip("\r"))
+        if not cocok:
+            masalah.append(
+                _("Baris %(n)d: harus berbentuk “=TAG  isi”, misalnya “=245  10$aJudul”.")
+                % {"n": nomor}
+            )
+            continue
+        tag, isi = cocok["tag"].upper(), cocok["isi"]
+        if tag == "LDR":
+            if len(isi) != 24:
+                masalah.append(_("Baris %(n)d: leader harus 24 karakter.") % {"n": nomor})
+                continue
+            record.leader = Leader(isi.replace("\\", " "))
+            ada_leader = True
+        elif tag < "010" and tag.isdigit():
+            record.add_field(Field(tag=tag, data=isi.replace("\\", " ")))
+        else:
+            field, salah = _field_data(tag, isi, nomor)
+            if salah:
+                masalah.append(salah)
+            else:
+                record.add_field(field)
+    if not ada_leader:
+        record.leader = Leader(LEADER_BAWAAN)
+    if record.get("245") is None and not masalah:
+        masalah.append(_("Ruas 245 (judul) wajib ada."))
+    if masalah:
+        raise MarcTidakValid(masalah)
+    return record
+
+
+def _field_data(tag: str, isi: str, nomor: int) -> tuple[Field | None, str]:
+    if not tag.isdigit():
+        return None, _("Baris %(n)d: tag %(t)s harus tiga angka.") % {"n": nomor, "t": tag}
+    if len(isi) < 3 or isi[2] != "$":
+        return None, _(
+            "Baris %(n)d: setelah tag tulis dua indikator (\\ untuk kosong) lalu subruas "
+            "yang diawali $, misalnya “=650  \\4$aPerpustakaan”."
+        ) % {"n": nomor}
+    indikator = [isi[0].replace("\\", " "), isi[1].replace("\\", " ")]
+    for ind in indikator:
+        if not re.fullmatch(r"[0-9a-z ]", ind):
+            return None, _("Baris %(n)d: indikator “%(i)s” tidak sah.") % {"n": nomor, "i": ind}
+    subfields = []
+    for bagian in isi[3:].split("$"):
+        if not bagian:
+            continue
+        code, value = bagian[0], bagian[1:]
+        if not re.fullmatch(r"[0-9a-z]", code):
+            return None, _("Baris %(n)d: kode subruas “%(k)s” tidak sah.") % {
+                "n": nomor,
+                "k": code,
+            }
+        subfields.append(Subfield(code=code, value=value))
+    if not subfields:
+        return None, _("Baris %(n)d: ruas %(t)s tidak punya subruas.") % {"n": nomor, "t": tag}
+    return Field(tag=tag, indicators=indikator, subfields=subfields), ""

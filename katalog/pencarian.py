@@ -1,0 +1,413 @@
+"""Searching the union catalogue: the OPAC, the JSON API and the staff list all
+call `cari`.
+
+Design (measured in bench/opac.py, docs/BENCHMARKS.md):
+- Full-text on the stored, GIN-indexed `vektor` with the indonesian config;
+  user input through websearch_to_tsquery ("phrase", OR, -exclude).
+- The indonesian config has no stopword list, so common function words are
+  dropped from the query before it reaches PostgreSQL (unless the query is
+  nothing but such words, or they sit inside a quoted phrase).
+- Fielded search restricts a term to one weight of the vector (A title,
+  B author, C subject; publisher and series are D, re-checked on the column).
+- Hits are counted up to BATAS_HITUNG. Above it the count is shown as
+  "10.000+", ranking by ts_rank (which must score every hit) gives way to the
+  newest-first index order, and facets count the first BATAS_HITUNG hits, so
+  they are shown as "at least" figures.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import stopwordsiso
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Upper
+
+from katalog import nomor_standar
+from katalog.models import JenisBahan, Katalog
+
+BATAS_HITUNG = 10_000
+PER_HALAMAN = 20
+MAKS_HALAMAN = 50  # deep paging is capped: 1,000 results are enough for a person
+MAKS_SARINGAN = 8  # facet values combined in one search
+BOBOT = [0.1, 0.4, 0.4, 1.0]  # D, C, B, A: title first, author = subject, then the rest
+
+RENTANG_TAHUN = {
+    "-1969": (None, 1970),
+    "1970-1989": (1970, 1990),
+    "1990-1999": (1990, 2000),
+    "2000-2009": (2000, 2010),
+    "2010-2019": (2010, 2020),
+    "2020-": (2020, None),
+}
+BOBOT_FIELD = {"judul": "A", "pengarang": "B", "subjek": "C", "penerbit": "D", "seri": "D"}
+
+
+@lru_cache(maxsize=1)
+def kata_umum() -> frozenset[str]:
+    """Indonesian function words (stopwords-iso, pinned in pyproject.toml)."""
+    return frozenset(stopwordsiso.stopwords("id"))
+
+
+def tanpa_kata_umum(q: str) -> str:
+    """Drop stopwords outside quoted phrases, unless nothing would be left."""
+    bagian = re.split(r'("[^"]*")', q)
+    hasil = []
+    for b in bagian:
+        if b.startswith('"'):
+            hasil.append(b)
+            continue
+        kata = [
+            w for w in b.split() if w.lower().lstrip("-") not in kata_umum() or w.upper() == "OR"
+        ]
+        hasil.append(" ".join(kata))
+    teks = " ".join(h for h in hasil if h.strip())
+    teks = re.sub(r"^(\s*OR\s+)+|(\s+OR\s*)+$", "", teks).strip()
+    if not re.search(r"\w", teks.replace("OR", "")):
+        return q
+    return teks
+
+
+def _kata_polos(teks: str) -> list[str]:
+    return re.findall(r"\w+", teks.lower())
+
+
+def _tsquery_berbobot(teks: str, bobot: str) -> SearchQuery | None:
+    """All words of `teks`, each restricted to one weight of the vector."""
+    kata = [w for w in _kata_polos(teks) if w not in kata_umum()] or _kata_polos(teks)
+    if not kata:
+        return None
+    return SearchQuery(
+        " & ".join(f"{w}:{bobot}" for w in kata), config="indonesian", search_type="raw"
+    )
+
+
+@dataclass
+class Kueri:
+    q: str = ""
+    judul: str = ""
+    pengarang: str = ""
+    subjek: str = ""
+    penerbit: str = ""
+    seri: str = ""
+    isbn: str = ""
+    nomor_panggil: str = ""
+    jenis: list[str] = field(default_factory=list)
+    bahasa: list[str] = field(default_factory=list)
+    tahun: list[str] = field(default_factory=list)
+    cabang: list[int] = field(default_factory=list)
+    kategori: list[int] = field(default_factory=list)
+    topik: list[str] = field(default_factory=list)  # subject facet values
+    tersedia: bool = False
+    urut: str = "relevansi"
+    halaman: int = 1
+
+    @property
+    def ada_teks(self) -> bool:
+        return any(
+            getattr(self, f).strip()
+            for f in ("q", "judul", "pengarang", "subjek", "penerbit", "seri")
+        )
+
+    @property
+    def kosong(self) -> bool:
+        return not (
+            self.ada_teks
+            or self.isbn
+            or self.nomor_panggil
+            or self.jenis
+            or self.bahasa
+            or self.tahun
+            or self.cabang
+            or self.kategori
+            or self.topik
+            or self.tersedia
+        )
+
+
+@dataclass
+class Hasil:
+    rekaman: list[Katalog]
+    total: int
+    total_pasti: bool
+    halaman: int
+    jumlah_halaman: int
+    urut: str
+    facet: dict[str, list[tuple[str, int]]]
+    facet_pasti: bool
+    saran: str = ""
+
+
+def tsquery(kueri: Kueri) -> SearchQuery | None:
+    bagian: list[SearchQuery] = []
+    if kueri.q.strip() and not nomor_standar.kunci_kueri(kueri.q):
+        bagian.append(
+            SearchQuery(
+                tanpa_kata_umum(kueri.q.strip()), config="indonesian", search_type="websearch"
+            )
+        )
+    for nama, bobot in BOBOT_FIELD.items():
+        nilai = getattr(kueri, nama).strip()
+        if nilai:
+            sq = _tsquery_berbobot(nilai, bobot)
+            if sq is not None:
+                bagian.append(sq)
+    if not bagian:
+        return None
+    hasil = bagian[0]
+    for sq in bagian[1:]:
+        hasil &= sq
+    return hasil
+
+
+def saring(kueri: Kueri, qs: QuerySet | None = None) -> tuple[QuerySet, SearchQuery | None]:
+    """The records matching everything in `kueri` (unordered), and the tsquery used."""
+    qs = (Katalog.objects.opac() if qs is None else qs).defer("marc")
+    sq = tsquery(kueri)
+    if sq is not None:
+        qs = qs.filter(vektor=sq)
+    kunci = nomor_standar.kunci_kueri(kueri.q)
+    if kunci:
+        qs = qs.filter(isbn_normal__contains=[kunci])
+    if kueri.isbn.strip():
+        kunci = nomor_standar.kunci_kueri(kueri.isbn) or re.sub(r"[\s-]", "", kueri.isbn).upper()
+        qs = qs.filter(isbn_normal__contains=[kunci])
+    if kueri.nomor_panggil.strip():
+        qs = qs.annotate(np_upper=Upper("nomor_panggil")).filter(
+            np_upper__startswith=kueri.nomor_panggil.strip().upper()
+        )
+    for nama in ("penerbit", "seri"):
+        nilai = getattr(kueri, nama).strip()
+        if nilai:
+            # The D weight also holds notes and abstracts: confirm on the column.
+            for kata in _kata_polos(nilai):
+                qs = qs.filter(**{f"{nama}__icontains": kata})
+    if kueri.jenis:
+        qs = qs.filter(jenis__in=kueri.jenis)
+    if kueri.bahasa:
+        qs = qs.filter(bahasa__in=kueri.bahasa)
+    if kueri.tahun:
+        rentang = Q()
+        for kunci_tahun in kueri.tahun:
+            dari, sampai = RENTANG_TAHUN[kunci_tahun]
+            q = Q()
+            if dari is not None:
+                q &= Q(tahun__gte=dari)
+            if sampai is not None:
+                q &= Q(tahun__lt=sampai)
+            rentang |= q
+        qs = qs.filter(rentang)
+    if kueri.cabang:
+        kolom = "cabang_tersedia" if kueri.tersedia else "cabang_pemilik"
+        qs = qs.filter(**{f"{kolom}__overlap": kueri.cabang})
+    elif kueri.tersedia:
+        qs = qs.exclude(cabang_tersedia=[])
+    if kueri.kategori:
+        qs = qs.filter(kategori_koleksi__overlap=kueri.kategori)
+    for topik in kueri.topik:
+        qs = qs.filter(subjek__contains=[topik])
+    return qs, sq
+
+
+def hitung(qs: QuerySet) -> tuple[int, bool]:
+    """The number of hits, counted no further than BATAS_HITUNG (+1 to know it was passed)."""
+    n = qs.order_by()[: BATAS_HITUNG + 1].count()
+    return min(n, BATAS_HITUNG), n <= BATAS_HITUNG
+
+
+def urutkan(
+    qs: QuerySet, sq: SearchQuery | None, urut: str, total_pasti: bool
+) -> tuple[QuerySet, str]:
+    if urut == "relevansi" and sq is not None and total_pasti:
+        qs = qs.annotate(skor=SearchRank(F("vektor"), sq, weights=BOBOT))
+        return qs.order_by("-skor", "-id"), "relevansi"
+    if urut == "judul":
+        return qs.order_by("judul_urut", "id"), "judul"
+    return qs.order_by(F("tahun").desc(nulls_last=True), "-id"), "terbaru"
+
+
+def facet(qs: QuerySet) -> dict[str, list[tuple[str, int]]]:
+    """Counts per facet value over the (first BATAS_HITUNG) hits, in one round trip."""
+    sub_sql, params = (
+        qs.order_by()
+        .values(
+            "jenis",
+            "bahasa",
+            "tahun",
+            "cabang_pemilik",
+            "cabang_tersedia",
+            "kategori_koleksi",
+            "subjek",
+        )[:BATAS_HITUNG]
+        .query.sql_with_params()
+    )
+    kasus = " ".join(
+        f"WHEN {_kondisi_tahun(dari, sampai)} THEN '{kunci}'"
+        for kunci, (dari, sampai) in RENTANG_TAHUN.items()
+    )
+    sql = f"""
+        WITH hits AS MATERIALIZED ({sub_sql})
+        SELECT 'jenis', jenis, count(*) FROM hits GROUP BY 2
+        UNION ALL SELECT 'bahasa', bahasa, count(*) FROM hits WHERE bahasa <> '' GROUP BY 2
+        UNION ALL SELECT 'tahun', CASE {kasus} END, count(*) FROM hits WHERE tahun IS NOT NULL GROUP BY 2
+        UNION ALL SELECT 'cabang', c::text, count(*) FROM hits, unnest(cabang_pemilik) c GROUP BY 2
+        UNION ALL SELECT 'kategori', k::text, count(*) FROM hits, unnest(kategori_koleksi) k GROUP BY 2
+        UNION ALL SELECT 'tersedia', 'ya', count(*) FROM hits WHERE cardinality(cabang_tersedia) > 0
+        UNION ALL (SELECT 'topik', s, count(*) FROM hits, unnest(subjek) s GROUP BY 2
+                   ORDER BY 3 DESC, 2 LIMIT 12)
+    """
+    hasil: dict[str, list[tuple[str, int]]] = {
+        k: [] for k in ("jenis", "bahasa", "tahun", "cabang", "kategori", "tersedia", "topik")
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for nama, nilai, jumlah in cursor.fetchall():
+            if nilai is not None and jumlah:
+                hasil[nama].append((nilai, jumlah))
+    for nama in ("jenis", "bahasa", "cabang", "kategori"):
+        hasil[nama].sort(key=lambda x: (-x[1], x[0]))
+    hasil["tahun"].sort(key=lambda x: list(RENTANG_TAHUN).index(x[0]), reverse=True)
+    return hasil
+
+
+def _kondisi_tahun(dari: int | None, sampai: int | None) -> str:
+    bagian = []
+    if dari is not None:
+        bagian.append(f"tahun >= {int(dari)}")
+    if sampai is not None:
+        bagian.append(f"tahun < {int(sampai)}")
+    return " AND ".join(bagian)
+
+
+def cari(kueri: Kueri, *, dengan_facet: bool = True, qs: QuerySet | None = None) -> Hasil:
+    hits, sq = saring(kueri, qs)
+    total, pasti = hitung(hits)
+    urut = kueri.urut if kueri.urut in ("relevansi", "terbaru", "judul") else "relevansi"
+    if sq is None and urut == "relevansi":
+        urut = "terbaru"
+    terurut, urut_dipakai = urutkan(hits, sq, urut, pasti)
+    jumlah_halaman = max(1, min(MAKS_HALAMAN, -(-total // PER_HALAMAN)))
+    halaman = min(max(1, kueri.halaman), jumlah_halaman)
+    awal = (halaman - 1) * PER_HALAMAN
+    rekaman = list(terurut[awal : awal + PER_HALAMAN])
+    saran = ""
+    if kueri.q.strip() and total < 3:
+        saran = saran_ejaan(kueri.q)
+    return Hasil(
+        rekaman=rekaman,
+        total=total,
+        total_pasti=pasti,
+        halaman=halaman,
+        jumlah_halaman=jumlah_halaman,
+        urut=urut_dipakai,
+        facet=facet(hits) if dengan_facet else {},
+        facet_pasti=pasti,
+        saran=saran,
+    )
+
+
+# --- autocomplete and "did you mean" ----------------------------------------------
+
+MAKS_SARAN = 8
+
+
+def saran_ketik(teks: str, *, jumlah: int = MAKS_SARAN) -> list[dict[str, str | int]]:
+    """Headings (titles, authors, subjects) whose words start with what was typed.
+
+    The prefix query runs on the headings' unstemmed vector without ORDER BY
+    (ordering by rank would score every match); a few dozen matches are read
+    and the most used are kept.
+    """
+    from katalog.models import Tajuk
+
+    kata = _kata_polos(teks)
+    if not kata or len(kata[-1]) < 2:
+        return []
+    ekspresi = " & ".join([*kata[:-1], f"{kata[-1]}:*"])
+    cocok = list(
+        Tajuk.objects.filter(
+            vektor=SearchQuery(ekspresi, config="simple", search_type="raw")
+        ).values("jenis", "teks", "jumlah")[:60]
+    )
+    cocok.sort(key=lambda t: (-t["jumlah"], len(t["teks"])))
+    return cocok[:jumlah]
+
+
+def _jarak(a: str, b: str, batas: int = 2) -> int:
+    """Damerau-Levenshtein distance, giving up (batas+1) once it exceeds `batas`."""
+    if abs(len(a) - len(b)) > batas:
+        return batas + 1
+    sebelum = None
+    baris = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        baru = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            biaya = 0 if ca == cb else 1
+            baru[j] = min(baris[j] + 1, baru[j - 1] + 1, baris[j - 1] + biaya)
+            if sebelum is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                baru[j] = min(baru[j], sebelum[j - 2] + 1)
+        if min(baru) > batas:
+            return batas + 1
+        sebelum, baris = baris, baru
+    return baris[-1]
+
+
+def _kata_terdekat(kata: str) -> str | None:
+    from katalog.models import KosaKata
+
+    calon = (
+        KosaKata.objects.filter(
+            panjang__gte=len(kata) - 2, panjang__lte=len(kata) + 2, kata__startswith=kata[:1]
+        )
+        .exclude(kata=kata)
+        .order_by("-jumlah")
+        .values_list("kata", "jumlah")[:5000]
+    )
+    terbaik = None
+    for kandidat, jumlah in calon:
+        jarak = _jarak(kata, kandidat)
+        if jarak <= 2 and (terbaik is None or (jarak, -jumlah) < terbaik[0]):
+            terbaik = ((jarak, -jumlah), kandidat)
+    return terbaik[1] if terbaik else None
+
+
+def saran_ejaan(q: str) -> str:
+    """A corrected query from the catalogue's own vocabulary, or "" if none is better."""
+    from katalog.models import KosaKata
+
+    kata = _kata_polos(q)
+    dikenal = dict(KosaKata.objects.filter(kata__in=kata).values_list("kata", "jumlah"))
+    hasil, berubah = [], False
+    for w in kata:
+        if w in dikenal or len(w) < 4 or w in kata_umum() or w.isdigit():
+            hasil.append(w)
+            continue
+        ganti = _kata_terdekat(w)
+        hasil.append(ganti or w)
+        berubah = berubah or bool(ganti)
+    return " ".join(hasil) if berubah else ""
+
+
+def beri_label(
+    facet_mentah: dict[str, list[tuple[str, int]]],
+) -> dict[str, list[tuple[str, str, int]]]:
+    """(value, label, count) per facet, with branch and category names read once."""
+    from dispusip.models import Cabang
+    from katalog.models import BAHASA, KategoriKoleksi
+
+    cabang = dict(Cabang.objects.values_list("id", "nama"))
+    kategori = dict(KategoriKoleksi.objects.values_list("id", "nama"))
+    label = {
+        "jenis": lambda v: str(JenisBahan(v).label) if v in JenisBahan.values else v,
+        "bahasa": lambda v: str(BAHASA.get(v, v)),
+        "cabang": lambda v: cabang.get(int(v), v),
+        "kategori": lambda v: kategori.get(int(v), v),
+    }
+    return {
+        nama: [(nilai, label.get(nama, str)(nilai), jumlah) for nilai, jumlah in daftar]
+        for nama, daftar in facet_mentah.items()
+    }

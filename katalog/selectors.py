@@ -1,0 +1,165 @@
+"""Read-side queries of the OPAC and the staff screens."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dispusip.models import Cabang
+from katalog import pencarian
+from katalog.models import Eksemplar, Katalog, StatusEksemplar, Tajuk
+
+NAMA_FACET = {
+    "tersedia": gettext_lazy("Ketersediaan"),
+    "jenis": gettext_lazy("Jenis bahan"),
+    "cabang": gettext_lazy("Cabang"),
+    "kategori": gettext_lazy("Kategori koleksi"),
+    "tahun": gettext_lazy("Tahun terbit"),
+    "bahasa": gettext_lazy("Bahasa"),
+    "topik": gettext_lazy("Subjek"),
+}
+
+
+def nama_cabang() -> dict[int, str]:
+    return dict(Cabang.objects.values_list("id", "nama"))
+
+
+def terbaru(jumlah: int) -> list[Katalog]:
+    return list(Katalog.objects.opac().defer("marc").order_by("-dibuat", "-id")[:jumlah])
+
+
+def jelajah() -> list[Tajuk]:
+    """The most used subjects, to browse from the OPAC's front page."""
+    return list(Tajuk.objects.filter(jenis=Tajuk.Jenis.SUBJEK).order_by("-jumlah")[:16])
+
+
+def _url(params: QueryDict) -> str:
+    params = params.copy()
+    params.pop("halaman", None)
+    return "?" + urlencode(list(params.lists()), doseq=True)
+
+
+def facet_tampil(facet_mentah: dict, get: QueryDict) -> list[dict]:
+    """Facets as the page shows them: label, count and the link that toggles each value."""
+    berlabel = pencarian.beri_label(facet_mentah)
+    hasil = []
+    for nama, judul in NAMA_FACET.items():
+        nilai_aktif = set(get.getlist(nama))
+        baris = []
+        for nilai, label, jumlah in berlabel.get(nama, []):
+            if nama == "tersedia":
+                nilai, label = "1", _("Ada di rak sekarang")
+            params = get.copy()
+            aktif = nilai in nilai_aktif
+            daftar = [v for v in params.getlist(nama) if v != nilai]
+            params.setlist(nama, daftar if aktif else [*daftar, nilai])
+            baris.append(
+                {
+                    "nilai": nilai,
+                    "label": label,
+                    "jumlah": jumlah,
+                    "aktif": aktif,
+                    "url": _url(params),
+                }
+            )
+        if baris:
+            hasil.append({"nama": nama, "judul": judul, "nilai": baris})
+    return hasil
+
+
+def saringan_aktif(get: QueryDict) -> list[dict]:
+    """The filters in force, each with the link that removes it."""
+    label_cabang = nama_cabang()
+    aktif = []
+    for nama in NAMA_FACET:
+        for nilai in get.getlist(nama):
+            params = get.copy()
+            params.setlist(nama, [v for v in params.getlist(nama) if v != nilai])
+            label = nilai
+            if nama == "cabang" and nilai.isdigit():
+                label = label_cabang.get(int(nilai), nilai)
+            elif nama == "tersedia":
+                label = _("Ada di rak sekarang")
+            else:
+                label = dict(
+                    (v, lab) for v, lab, _n in pencarian.beri_label({nama: [(nilai, 0)]})[nama]
+                ).get(nilai, nilai)
+            aktif.append({"judul": NAMA_FACET[nama], "label": label, "url": _url(params)})
+    return aktif
+
+
+def nomor_halaman(halaman: int, jumlah: int) -> list[int | None]:
+    """Page numbers to show: first, last and two around the current one (None = gap)."""
+    tampil = sorted({1, jumlah, *range(max(1, halaman - 2), min(jumlah, halaman + 2) + 1)})
+    hasil: list[int | None] = []
+    for n in tampil:
+        if hasil and n - (hasil[-1] or 0) > 1:
+            hasil.append(None)
+        hasil.append(n)
+    return hasil
+
+
+def ketersediaan(katalog: Katalog) -> list[dict]:
+    """Copies per branch: where they stand, under which call number, and when loans end."""
+    items = (
+        Eksemplar.objects.aktif()
+        .filter(katalog=katalog)
+        .select_related("cabang", "cabang__unit", "lokasi", "kategori")
+        .order_by("cabang__unit__urutan", "cabang__nama", "barcode")
+    )
+    per_cabang: dict[int, dict] = {}
+    for item in items:
+        entri = per_cabang.setdefault(
+            item.cabang_id, {"cabang": item.cabang, "eksemplar": [], "tersedia": 0}
+        )
+        entri["eksemplar"].append(item)
+        entri["tersedia"] += item.status == StatusEksemplar.TERSEDIA
+    return sorted(per_cabang.values(), key=lambda e: (-e["tersedia"], e["cabang"].nama))
+
+
+def karya_lain_pengarang(katalog: Katalog, jumlah: int = 5) -> list[Katalog]:
+    if not katalog.pengarang:
+        return []
+    nama = katalog.pengarang[0]["nama"]
+    return list(
+        Katalog.objects.opac()
+        .defer("marc")
+        .filter(pengarang__contains=[{"nama": nama}])
+        .exclude(pk=katalog.pk)
+        .order_by("-tahun", "-id")[:jumlah]
+    )
+
+
+def karya_lain_subjek(katalog: Katalog, jumlah: int = 5) -> list[Katalog]:
+    if not katalog.subjek:
+        return []
+    return list(
+        Katalog.objects.opac()
+        .defer("marc")
+        .filter(subjek__overlap=katalog.subjek)
+        .exclude(pk=katalog.pk)
+        .exclude(
+            pengarang__contains=[{"nama": katalog.pengarang_utama}] if katalog.pengarang else Q()
+        )
+        .order_by("-tahun", "-id")[:jumlah]
+    )
+
+
+def ringkasan_eksemplar(katalog_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Copies and copies on the shelf per record, for the staff list."""
+    hasil: dict[int, dict[str, int]] = defaultdict(lambda: {"total": 0, "tersedia": 0})
+    for row in (
+        Eksemplar.objects.aktif()
+        .filter(katalog_id__in=katalog_ids)
+        .values("katalog_id")
+        .annotate(
+            total=Count("id"), tersedia=Count("id", filter=Q(status=StatusEksemplar.TERSEDIA))
+        )
+    ):
+        hasil[row["katalog_id"]] = {"total": row["total"], "tersedia": row["tersedia"]}
+    return hasil
