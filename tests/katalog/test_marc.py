@@ -1,0 +1,134 @@
+"""The MARC record is the master: one mapping derives the columns, and what the
+form does not model survives a round trip through the form."""
+
+from pathlib import Path
+
+import pytest
+from pymarc import Field, MARCReader, Subfield
+
+from katalog import marc as marc_mod
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def _sampel():
+    with open(DATA / "contoh_MARC_MRC.mrc", "rb") as f:
+        return next(iter(MARCReader(f, to_unicode=True)))
+
+
+def test_kolom_dari_marc_sampel_inlislite():
+    kolom = marc_mod.kolom_dari_marc(_sampel())
+    assert kolom["judul"] == "New test record number 1 with ordinary data"
+    assert kolom["pernyataan_tanggung_jawab"].startswith("by Jane Deer-Doe")
+    assert [p["nama"] for p in kolom["pengarang"]] == ["Deer-Doe, J.", "O'Furniture, Patty"]
+    assert kolom["pengarang"][1]["peran"] == "ed."
+    assert kolom["tempat_terbit"] == "Washington, DC"
+    assert kolom["penerbit"] == "Library of Congress"
+    assert kolom["tahun"] == 1955
+    assert kolom["bahasa"] == "eng"
+    assert "Test record -- Juvenile" in kolom["subjek"]
+    assert kolom["seri"].startswith("Test record series")
+    assert kolom["jenis"] == "monograf"
+
+
+def _isian(**ubah):
+    data = dict(
+        jenis="monograf",
+        judul="Laskar pelangi",
+        anak_judul="sebuah novel",
+        pernyataan_tanggung_jawab="Andrea Hirata",
+        pengarang=[("Hirata, Andrea", "pengarang"), ("Damono, Sapardi Djoko", "penyunting")],
+        edisi="Cet. 25",
+        tempat_terbit="Yogyakarta",
+        penerbit="Bentang",
+        tahun_terbit="2008",
+        isbn=["978-979-1227-00-1"],
+        nomor_panggil="899.221 3 HIR l",
+        ddc="899.221 3",
+        bahasa="ind",
+        subjek=["Fiksi Indonesia", "Belitung -- Fiksi"],
+        seri="Tetralogi Laskar Pelangi ; 1",
+        deskripsi_fisik="xii + 529 hlm. ; 20 cm",
+        catatan="Novel pertama",
+        abstrak="Kisah sepuluh anak Belitung.",
+        audiens="Remaja",
+    )
+    data.update(ubah)
+    return marc_mod.Isian(**data)
+
+
+def test_isian_bolak_balik_lewat_marc():
+    record = marc_mod.terapkan_isian(marc_mod.record_kosong(), _isian())
+    kolom = marc_mod.kolom_dari_marc(record)
+    assert kolom["judul"] == "Laskar pelangi"
+    assert kolom["anak_judul"] == "sebuah novel"
+    assert kolom["pernyataan_tanggung_jawab"] == "Andrea Hirata"
+    assert kolom["pengarang"] == [
+        {"nama": "Hirata, Andrea", "peran": "pengarang"},
+        {"nama": "Damono, Sapardi Djoko", "peran": "penyunting"},
+    ]
+    assert (kolom["tempat_terbit"], kolom["penerbit"], kolom["tahun"]) == ("Yogyakarta", "Bentang", 2008)
+    assert kolom["isbn_normal"] == ["9789791227001"]
+    assert kolom["nomor_panggil"] == "899.221 3 HIR l"
+    assert kolom["subjek"] == ["Fiksi Indonesia", "Belitung -- Fiksi"]
+    assert kolom["edisi"] == "Cet. 25"
+    assert kolom["bahasa"] == "ind"
+    assert record["245"].get_subfields("a") == ["Laskar pelangi :"]  # ISBD punctuation written
+    # The form's initial values come back as they were typed.
+    awal = marc_mod.isian_dari_katalog(kolom)
+    assert awal["pengarang"] == "Hirata, Andrea\nDamono, Sapardi Djoko ; penyunting"
+    assert awal["subjek"] == "Fiksi Indonesia\nBelitung -- Fiksi"
+
+
+def test_ruas_yang_tidak_dimodelkan_bertahan():
+    record = marc_mod.terapkan_isian(marc_mod.record_kosong(), _isian())
+    record.add_ordered_field(Field(tag="246", indicators=["1", " "], subfields=[Subfield("a", "Laskar Pelangi (judul film)")]))
+    record.add_ordered_field(Field(tag="856", indicators=["4", "0"], subfields=[Subfield("u", "https://contoh.invalid/lp")]))
+    record.add_ordered_field(Field(tag="990", indicators=[" ", " "], subfields=[Subfield("a", "00123/PJK/2024")]))
+    json = marc_mod.record_ke_json(record)
+    lagi = marc_mod.terapkan_isian(marc_mod.record_dari_json(json), _isian(judul="Laskar Pelangi", subjek=["Fiksi"]))
+    assert lagi["246"]["a"] == "Laskar Pelangi (judul film)"
+    assert lagi["856"]["u"] == "https://contoh.invalid/lp"
+    assert lagi["990"]["a"] == "00123/PJK/2024"
+    assert [f["a"] for f in lagi.get_fields("650")] == ["Fiksi"]
+
+
+@pytest.mark.parametrize(
+    ("jenis", "leader67"),
+    [("monograf", "am"), ("terbitan_berkala", "as"), ("kartografi", "em"), ("sumber_elektronik", "mm"), ("musik", "jm")],
+)
+def test_jenis_bahan_tersimpan_di_leader(jenis, leader67):
+    record = marc_mod.terapkan_isian(marc_mod.record_kosong(), _isian(jenis=jenis))
+    assert str(record.leader)[6:8] == leader67
+    assert marc_mod.kolom_dari_marc(record)["jenis"] == jenis
+
+
+def test_teks_mnemonik_bolak_balik():
+    record = marc_mod.terapkan_isian(marc_mod.record_kosong(), _isian())
+    teks = marc_mod.ke_teks(record)
+    assert "=245  10$aLaskar pelangi :$bsebuah novel /$cAndrea Hirata" in teks
+    assert marc_mod.kolom_dari_marc(marc_mod.dari_teks(teks)) == marc_mod.kolom_dari_marc(record)
+
+
+def test_teks_mnemonik_salah_dilaporkan_per_baris():
+    teks = "=LDR  00000nam a2200000 a 4500\n=245  10$aJudul\n245 judul tanpa sama dengan\n=650  \\4aTanpa dolar\n=65X  \\4$aX\n"
+    with pytest.raises(marc_mod.MarcTidakValid) as exc:
+        marc_mod.dari_teks(teks)
+    masalah = exc.value.masalah
+    assert len(masalah) == 3
+    assert masalah[0].startswith("Baris 3:")
+    assert masalah[1].startswith("Baris 4:")
+    assert "Baris 5" in masalah[2]
+
+
+def test_tanpa_245_ditolak():
+    with pytest.raises(marc_mod.MarcTidakValid, match="245"):
+        marc_mod.dari_teks("=100  1\\$aHirata, Andrea\n")
+
+
+def test_bersihkan_tanda_baca_isbd():
+    assert marc_mod.bersihkan("Laskar pelangi /") == "Laskar pelangi"
+    assert marc_mod.bersihkan("Jakarta :") == "Jakarta"
+    assert marc_mod.bersihkan("Grafika,") == "Grafika"
+    assert marc_mod.bersihkan("Hirata, A.") == "Hirata, A."
+    assert marc_mod.bersihkan("Kisah nyata.") == "Kisah nyata"

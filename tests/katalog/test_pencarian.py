@@ -1,0 +1,161 @@
+"""Search behaviour. CI runs these a second time against the embedded PostgreSQL
+(no contrib extensions), marker `pencarian`."""
+
+from datetime import date
+
+import pytest
+
+from katalog import pencarian, services
+from katalog.models import StatusEksemplar
+from katalog.pencarian import Kueri, cari
+
+pytestmark = [pytest.mark.django_db, pytest.mark.pencarian]
+
+
+def judul(hasil):
+    return [k.judul for k in hasil.rekaman]
+
+
+def test_judul_mengungguli_catatan(buat_rekaman):
+    buat_rekaman("Catatan harian", catatan="Membahas perpustakaan desa")
+    buat_rekaman("Perpustakaan desa")
+    assert judul(cari(Kueri(q="perpustakaan"))) == ["Perpustakaan desa", "Catatan harian"]
+
+
+def test_stemming_indonesia_membaca_dan_baca(buat_rekaman):
+    buat_rekaman("Gemar membaca sejak dini")
+    buat_rekaman("Belajar menulis")
+    assert judul(cari(Kueri(q="baca"))) == ["Gemar membaca sejak dini"]
+    assert judul(cari(Kueri(q="pembaca"))) == ["Gemar membaca sejak dini"]
+
+
+def test_frasa_or_dan_pengecualian(buat_rekaman):
+    buat_rekaman("Sejarah kota Jakarta")
+    buat_rekaman("Kota tua dan sejarah")
+    buat_rekaman("Kuliner Betawi")
+    assert judul(cari(Kueri(q='"sejarah kota"'))) == ["Sejarah kota Jakarta"]
+    assert set(judul(cari(Kueri(q="sejarah -jakarta")))) == {"Kota tua dan sejarah"}
+    assert set(judul(cari(Kueri(q="jakarta OR betawi")))) == {"Sejarah kota Jakarta", "Kuliner Betawi"}
+
+
+def test_kata_umum_dibuang_kecuali_hanya_itu(buat_rekaman):
+    buat_rekaman("Anak dan perpustakaan")
+    buat_rekaman("Dia yang pergi")
+    assert pencarian.tanpa_kata_umum("sejarah dan budaya di jakarta") == "sejarah budaya jakarta"
+    assert pencarian.tanpa_kata_umum('"anak dan perpustakaan"') == '"anak dan perpustakaan"'
+    assert pencarian.tanpa_kata_umum("dan yang") == "dan yang"
+    assert judul(cari(Kueri(q="perpustakaan dan"))) == ["Anak dan perpustakaan"]
+    assert judul(cari(Kueri(q="dia yang"))) == ["Dia yang pergi"]
+
+
+def test_isbn_10_menemukan_isbn_13_dan_sebaliknya(buat_rekaman):
+    buat_rekaman("Ronggeng Dukuh Paruk", isbn=["978-979-22-2845-8"])
+    buat_rekaman("Lain")
+    from stdnum import isbn
+
+    isbn10 = isbn.to_isbn10("9789792228458")
+    assert judul(cari(Kueri(q=isbn10))) == ["Ronggeng Dukuh Paruk"]
+    assert judul(cari(Kueri(q="978 979 22 2845 8"))) == ["Ronggeng Dukuh Paruk"]
+    assert judul(cari(Kueri(isbn=isbn10))) == ["Ronggeng Dukuh Paruk"]
+
+
+def test_nomor_panggil_awalan_dari_kiri(buat_rekaman):
+    buat_rekaman("Novel", nomor_panggil="899.221 3 HIR l")
+    buat_rekaman("Hukum", nomor_panggil="R 344.092 IND u")
+    assert judul(cari(Kueri(nomor_panggil="899.2"))) == ["Novel"]
+    assert judul(cari(Kueri(nomor_panggil="r 344"))) == ["Hukum"]
+    assert judul(cari(Kueri(nomor_panggil="221"))) == []
+
+
+def test_pencarian_per_ruas(buat_rekaman):
+    buat_rekaman("Pramoedya dan zamannya", pengarang=[("Teeuw, A.", "pengarang")])
+    buat_rekaman("Bumi manusia", pengarang=[("Toer, Pramoedya Ananta", "pengarang")], penerbit="Hasta Mitra")
+    assert judul(cari(Kueri(pengarang="pramoedya"))) == ["Bumi manusia"]
+    assert judul(cari(Kueri(judul="pramoedya"))) == ["Pramoedya dan zamannya"]
+    assert judul(cari(Kueri(penerbit="hasta mitra"))) == ["Bumi manusia"]
+
+
+def test_facet_dan_saringan(buat_rekaman, rekan_a, admin_dispusip, cabang, kategori):
+    a = buat_rekaman("Sejarah Jakarta", tahun_terbit="2015", subjek=["Jakarta -- Sejarah"])
+    b = buat_rekaman("Sejarah Betawi", tahun_terbit="1985", bahasa="eng", subjek=["Betawi"])
+    buat_rekaman("Sejarah peta", jenis="kartografi", tahun_terbit="2021")
+    ta, cikini = cabang["jakpus-tanah-abang"], cabang["cikini"]
+    services.tambah_eksemplar(a, cabang=ta, kategori=kategori["umum"], jumlah=2, oleh=rekan_a)
+    (e,) = services.tambah_eksemplar(b, cabang=cikini, kategori=kategori["referensi"], jumlah=1, oleh=admin_dispusip)
+    services.ubah_status(e, StatusEksemplar.DIPINJAM, jatuh_tempo=date(2026, 12, 1), audit=False)
+
+    hasil = cari(Kueri(q="sejarah"))
+    assert hasil.total == 3 and hasil.total_pasti
+    f = hasil.facet
+    assert dict(f["jenis"]) == {"monograf": 2, "kartografi": 1}
+    assert dict(f["bahasa"]) == {"ind": 2, "eng": 1}
+    assert dict(f["tahun"]) == {"2020-": 1, "2010-2019": 1, "1970-1989": 1}
+    assert dict(f["cabang"]) == {str(ta.pk): 1, str(cikini.pk): 1}
+    assert dict(f["kategori"]) == {str(kategori["umum"].pk): 1, str(kategori["referensi"].pk): 1}
+    assert dict(f["tersedia"]) == {"ya": 1}
+    assert ("Betawi", 1) in f["topik"]
+
+    assert judul(cari(Kueri(q="sejarah", tersedia=True))) == ["Sejarah Jakarta"]
+    assert judul(cari(Kueri(q="sejarah", cabang=[cikini.pk]))) == ["Sejarah Betawi"]
+    assert judul(cari(Kueri(q="sejarah", cabang=[cikini.pk], tersedia=True))) == []
+    assert judul(cari(Kueri(q="sejarah", jenis=["kartografi"]))) == ["Sejarah peta"]
+    assert judul(cari(Kueri(q="sejarah", tahun=["2010-2019", "1970-1989"], urut="judul"))) == [
+        "Sejarah Betawi",
+        "Sejarah Jakarta",
+    ]
+    assert judul(cari(Kueri(q="sejarah", topik=["Betawi"]))) == ["Sejarah Betawi"]
+    assert judul(cari(Kueri(q="sejarah", urut="terbaru"))) == ["Sejarah peta", "Sejarah Jakarta", "Sejarah Betawi"]
+    labels = pencarian.beri_label(f)
+    assert (str(cikini.pk), cikini.nama, 1) in labels["cabang"]
+    assert ("kartografi", "Kartografi", 1) in labels["jenis"]
+
+
+def test_suntingan_langsung_dapat_dicari(buat_rekaman, rekan_a):
+    from katalog import marc as marc_mod
+
+    k = buat_rekaman("Judul lama")
+    record = marc_mod.record_dari_json(k.marc)
+    record["245"]["a"] = "Ondel-ondel Betawi"
+    services.simpan_marc(record, oleh=rekan_a, katalog=k)
+    assert judul(cari(Kueri(q="ondel"))) == ["Ondel-ondel Betawi"]
+    assert judul(cari(Kueri(q="lama"))) == []
+
+
+def test_mungkin_maksud_anda_dari_kosakata_katalog(buat_rekaman):
+    for _ in range(3):
+        buat_rekaman("Perpustakaan umum")
+    buat_rekaman("Perpustakaan sekolah")
+    hasil = cari(Kueri(q="perpustakan"))
+    assert hasil.total == 0 and hasil.saran == "perpustakaan"
+    assert cari(Kueri(q="perpustakaan")).saran == ""
+    assert pencarian.saran_ejaan("pepsutakaan sekolha") == "perpustakaan sekolah"
+
+
+def test_saran_ketik_awalan_tanpa_stemming(buat_rekaman):
+    buat_rekaman("Perpustakaan umum", subjek=["Perpustakaan"], pengarang=[("Sulistyo-Basuki", "pengarang")])
+    buat_rekaman("Pendidikan karakter", subjek=["Pendidikan"])
+    saran = pencarian.saran_ketik("perpus")
+    assert {(s["jenis"], s["teks"]) for s in saran} == {("judul", "Perpustakaan umum"), ("subjek", "Perpustakaan")}
+    assert [s["teks"] for s in pencarian.saran_ketik("pendi")][0] in {"Pendidikan", "Pendidikan karakter"}
+    assert pencarian.saran_ketik("sulis")[0] == {"jenis": "pengarang", "teks": "Sulistyo-Basuki", "jumlah": 1}
+    assert pencarian.saran_ketik("p") == []
+
+
+def test_hasil_sangat_banyak_dibatasi(buat_rekaman, monkeypatch):
+    for i in range(5):
+        buat_rekaman(f"Buku ke {i}", tahun_terbit=str(2000 + i))
+    monkeypatch.setattr(pencarian, "BATAS_HITUNG", 3)
+    hasil = cari(Kueri(q="buku"))
+    assert hasil.total == 3 and not hasil.total_pasti and not hasil.facet_pasti
+    assert hasil.urut == "terbaru"  # ranking every hit would be too slow
+    assert judul(hasil)[0] == "Buku ke 4"
+    assert sum(n for _v, n in hasil.facet["jenis"]) == 3
+
+
+def test_halaman_dibatasi(buat_rekaman, monkeypatch):
+    for i in range(5):
+        buat_rekaman(f"Buku ke {i}")
+    monkeypatch.setattr(pencarian, "PER_HALAMAN", 2)
+    monkeypatch.setattr(pencarian, "MAKS_HALAMAN", 2)
+    hasil = cari(Kueri(q="buku", halaman=9))
+    assert hasil.jumlah_halaman == 2 and hasil.halaman == 2 and len(hasil.rekaman) == 2
