@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 # Development defaults: embedded PostgreSQL/Redis start when DATABASE_URL/REDIS_URL are unset.
 export DJANGO_DEBUG ?= true
 
-.PHONY: run test smoke lint stop bench messages setup check-deploy clean
+.PHONY: run test test-embedded smoke lint stop bench messages setup check-deploy clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -26,6 +26,12 @@ run: setup
 test: setup
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) -m pytest -n 2 --dist loadgroup
+
+# The catalogue search tests again on the embedded PostgreSQL 16 (no contrib
+# extensions: no pg_trgm, no unaccent), as a fresh machine runs them.
+test-embedded: $(VENV)/.installed
+	@dir=$$(mktemp -d); trap 'VAR_DIR=$$dir $(PY) -m dispusip.embedded stop >/dev/null; rm -rf $$dir' EXIT; \
+	env -u DATABASE_URL -u REDIS_URL VAR_DIR=$$dir $(PY) -m pytest -m pencarian -p no:xdist -q
 
 smoke: $(VENV)/.installed
 	env -u DATABASE_URL -u REDIS_URL $(PY) -m dispusip.smoke

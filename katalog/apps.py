@@ -1,4 +1,6 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -85,3 +87,9 @@ class KatalogConfig(AppConfig):
         r.grant(Peran.SERAH_SIMPAN, baca)
         r.grant(Peran.PIMPINAN, baca)
         r.add_demo_seeder("katalog.demo.isi_demo")
+        beat = settings.CELERY_BEAT_SCHEDULE
+        # Every save keeps heading counts current; a nightly recount corrects drift.
+        beat.setdefault(
+            "katalog-bangun-ulang-tajuk",
+            {"task": "katalog.bangun_ulang_tajuk", "schedule": crontab(hour=3, minute=5)},
+        )

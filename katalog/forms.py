@@ -365,6 +365,10 @@ class SumberDigitalForm(forms.ModelForm):
     }
     MAKS_UKURAN = 200 * 1024 * 1024
 
+    tautan = forms.URLField(
+        label=_("tautan"), required=False, max_length=500, assume_scheme="https"
+    )
+
     class Meta:
         model = SumberDigital
         fields = ["judul", "berkas", "tautan", "akses"]

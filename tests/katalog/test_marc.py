@@ -67,7 +67,11 @@ def test_isian_bolak_balik_lewat_marc():
         {"nama": "Hirata, Andrea", "peran": "pengarang"},
         {"nama": "Damono, Sapardi Djoko", "peran": "penyunting"},
     ]
-    assert (kolom["tempat_terbit"], kolom["penerbit"], kolom["tahun"]) == ("Yogyakarta", "Bentang", 2008)
+    assert (kolom["tempat_terbit"], kolom["penerbit"], kolom["tahun"]) == (
+        "Yogyakarta",
+        "Bentang",
+        2008,
+    )
     assert kolom["isbn_normal"] == ["9789791227001"]
     assert kolom["nomor_panggil"] == "899.221 3 HIR l"
     assert kolom["subjek"] == ["Fiksi Indonesia", "Belitung -- Fiksi"]
@@ -82,11 +86,25 @@ def test_isian_bolak_balik_lewat_marc():
 
 def test_ruas_yang_tidak_dimodelkan_bertahan():
     record = marc_mod.terapkan_isian(marc_mod.record_kosong(), _isian())
-    record.add_ordered_field(Field(tag="246", indicators=["1", " "], subfields=[Subfield("a", "Laskar Pelangi (judul film)")]))
-    record.add_ordered_field(Field(tag="856", indicators=["4", "0"], subfields=[Subfield("u", "https://contoh.invalid/lp")]))
-    record.add_ordered_field(Field(tag="990", indicators=[" ", " "], subfields=[Subfield("a", "00123/PJK/2024")]))
+    record.add_ordered_field(
+        Field(
+            tag="246",
+            indicators=["1", " "],
+            subfields=[Subfield("a", "Laskar Pelangi (judul film)")],
+        )
+    )
+    record.add_ordered_field(
+        Field(
+            tag="856", indicators=["4", "0"], subfields=[Subfield("u", "https://contoh.invalid/lp")]
+        )
+    )
+    record.add_ordered_field(
+        Field(tag="990", indicators=[" ", " "], subfields=[Subfield("a", "00123/PJK/2024")])
+    )
     json = marc_mod.record_ke_json(record)
-    lagi = marc_mod.terapkan_isian(marc_mod.record_dari_json(json), _isian(judul="Laskar Pelangi", subjek=["Fiksi"]))
+    lagi = marc_mod.terapkan_isian(
+        marc_mod.record_dari_json(json), _isian(judul="Laskar Pelangi", subjek=["Fiksi"])
+    )
     assert lagi["246"]["a"] == "Laskar Pelangi (judul film)"
     assert lagi["856"]["u"] == "https://contoh.invalid/lp"
     assert lagi["990"]["a"] == "00123/PJK/2024"
@@ -95,7 +113,13 @@ def test_ruas_yang_tidak_dimodelkan_bertahan():
 
 @pytest.mark.parametrize(
     ("jenis", "leader67"),
-    [("monograf", "am"), ("terbitan_berkala", "as"), ("kartografi", "em"), ("sumber_elektronik", "mm"), ("musik", "jm")],
+    [
+        ("monograf", "am"),
+        ("terbitan_berkala", "as"),
+        ("kartografi", "em"),
+        ("sumber_elektronik", "mm"),
+        ("musik", "jm"),
+    ],
 )
 def test_jenis_bahan_tersimpan_di_leader(jenis, leader67):
     record = marc_mod.terapkan_isian(marc_mod.record_kosong(), _isian(jenis=jenis))

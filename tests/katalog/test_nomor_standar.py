@@ -33,7 +33,13 @@ def test_kunci_pencarian_menyimpan_nomor_salah_apa_adanya():
 
 @pytest.mark.parametrize(
     ("teks", "kunci"),
-    [("979-3062-79-7", "9789793062792"), ("9789793062792", "9789793062792"), ("0126-0537", "01260537"), ("laskar", None), ("2008", None)],
+    [
+        ("979-3062-79-7", "9789793062792"),
+        ("9789793062792", "9789793062792"),
+        ("0126-0537", "01260537"),
+        ("laskar", None),
+        ("2008", None),
+    ],
 )
 def test_kunci_kueri(teks, kunci):
     assert ns.kunci_kueri(teks) == kunci

@@ -35,7 +35,10 @@ def test_frasa_or_dan_pengecualian(buat_rekaman):
     buat_rekaman("Kuliner Betawi")
     assert judul(cari(Kueri(q='"sejarah kota"'))) == ["Sejarah kota Jakarta"]
     assert set(judul(cari(Kueri(q="sejarah -jakarta")))) == {"Kota tua dan sejarah"}
-    assert set(judul(cari(Kueri(q="jakarta OR betawi")))) == {"Sejarah kota Jakarta", "Kuliner Betawi"}
+    assert set(judul(cari(Kueri(q="jakarta OR betawi")))) == {
+        "Sejarah kota Jakarta",
+        "Kuliner Betawi",
+    }
 
 
 def test_kata_umum_dibuang_kecuali_hanya_itu(buat_rekaman):
@@ -69,7 +72,9 @@ def test_nomor_panggil_awalan_dari_kiri(buat_rekaman):
 
 def test_pencarian_per_ruas(buat_rekaman):
     buat_rekaman("Pramoedya dan zamannya", pengarang=[("Teeuw, A.", "pengarang")])
-    buat_rekaman("Bumi manusia", pengarang=[("Toer, Pramoedya Ananta", "pengarang")], penerbit="Hasta Mitra")
+    buat_rekaman(
+        "Bumi manusia", pengarang=[("Toer, Pramoedya Ananta", "pengarang")], penerbit="Hasta Mitra"
+    )
     assert judul(cari(Kueri(pengarang="pramoedya"))) == ["Bumi manusia"]
     assert judul(cari(Kueri(judul="pramoedya"))) == ["Pramoedya dan zamannya"]
     assert judul(cari(Kueri(penerbit="hasta mitra"))) == ["Bumi manusia"]
@@ -81,7 +86,9 @@ def test_facet_dan_saringan(buat_rekaman, rekan_a, admin_dispusip, cabang, kateg
     buat_rekaman("Sejarah peta", jenis="kartografi", tahun_terbit="2021")
     ta, cikini = cabang["jakpus-tanah-abang"], cabang["cikini"]
     services.tambah_eksemplar(a, cabang=ta, kategori=kategori["umum"], jumlah=2, oleh=rekan_a)
-    (e,) = services.tambah_eksemplar(b, cabang=cikini, kategori=kategori["referensi"], jumlah=1, oleh=admin_dispusip)
+    (e,) = services.tambah_eksemplar(
+        b, cabang=cikini, kategori=kategori["referensi"], jumlah=1, oleh=admin_dispusip
+    )
     services.ubah_status(e, StatusEksemplar.DIPINJAM, jatuh_tempo=date(2026, 12, 1), audit=False)
 
     hasil = cari(Kueri(q="sejarah"))
@@ -104,7 +111,11 @@ def test_facet_dan_saringan(buat_rekaman, rekan_a, admin_dispusip, cabang, kateg
         "Sejarah Jakarta",
     ]
     assert judul(cari(Kueri(q="sejarah", topik=["Betawi"]))) == ["Sejarah Betawi"]
-    assert judul(cari(Kueri(q="sejarah", urut="terbaru"))) == ["Sejarah peta", "Sejarah Jakarta", "Sejarah Betawi"]
+    assert judul(cari(Kueri(q="sejarah", urut="terbaru"))) == [
+        "Sejarah peta",
+        "Sejarah Jakarta",
+        "Sejarah Betawi",
+    ]
     labels = pencarian.beri_label(f)
     assert (str(cikini.pk), cikini.nama, 1) in labels["cabang"]
     assert ("kartografi", "Kartografi", 1) in labels["jenis"]
@@ -132,12 +143,24 @@ def test_mungkin_maksud_anda_dari_kosakata_katalog(buat_rekaman):
 
 
 def test_saran_ketik_awalan_tanpa_stemming(buat_rekaman):
-    buat_rekaman("Perpustakaan umum", subjek=["Perpustakaan"], pengarang=[("Sulistyo-Basuki", "pengarang")])
+    buat_rekaman(
+        "Perpustakaan umum", subjek=["Perpustakaan"], pengarang=[("Sulistyo-Basuki", "pengarang")]
+    )
     buat_rekaman("Pendidikan karakter", subjek=["Pendidikan"])
     saran = pencarian.saran_ketik("perpus")
-    assert {(s["jenis"], s["teks"]) for s in saran} == {("judul", "Perpustakaan umum"), ("subjek", "Perpustakaan")}
-    assert [s["teks"] for s in pencarian.saran_ketik("pendi")][0] in {"Pendidikan", "Pendidikan karakter"}
-    assert pencarian.saran_ketik("sulis")[0] == {"jenis": "pengarang", "teks": "Sulistyo-Basuki", "jumlah": 1}
+    assert {(s["jenis"], s["teks"]) for s in saran} == {
+        ("judul", "Perpustakaan umum"),
+        ("subjek", "Perpustakaan"),
+    }
+    assert pencarian.saran_ketik("pendi")[0]["teks"] in {
+        "Pendidikan",
+        "Pendidikan karakter",
+    }
+    assert pencarian.saran_ketik("sulis")[0] == {
+        "jenis": "pengarang",
+        "teks": "Sulistyo-Basuki",
+        "jumlah": 1,
+    }
     assert pencarian.saran_ketik("p") == []
 
 

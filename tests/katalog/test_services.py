@@ -55,12 +55,18 @@ def test_salin_marc_membuang_identitas_dan_eksemplar(buat_rekaman):
 
 def test_duplikat_menurut_isbn_atau_judul_pengarang_tahun(buat_rekaman):
     k = buat_rekaman("Laskar pelangi", isbn=["978-979-1227-00-1"], tahun_terbit="2008")
-    assert list(services.cari_duplikat(isbn=["979-1227-00-4"], judul="", pengarang="", tahun=None)) == [k]
+    assert list(
+        services.cari_duplikat(isbn=["979-1227-00-4"], judul="", pengarang="", tahun=None)
+    ) == [k]
     assert list(
         services.cari_duplikat(isbn=[], judul="laskar pelangi", pengarang="Hirata", tahun=2008)
     ) == [k]
-    assert not services.cari_duplikat(isbn=[], judul="Laskar pelangi", pengarang="Hirata", tahun=2009)
-    assert not services.cari_duplikat(isbn=["979-1227-00-4"], judul="", pengarang="", tahun=None, kecuali=k.pk)
+    assert not services.cari_duplikat(
+        isbn=[], judul="Laskar pelangi", pengarang="Hirata", tahun=2009
+    )
+    assert not services.cari_duplikat(
+        isbn=["979-1227-00-4"], judul="", pengarang="", tahun=None, kecuali=k.pk
+    )
 
 
 def test_tajuk_dan_kosakata_mengikuti_suntingan(buat_rekaman, rekan_a):
@@ -68,7 +74,8 @@ def test_tajuk_dan_kosakata_mengikuti_suntingan(buat_rekaman, rekan_a):
     assert Tajuk.objects.get(jenis="subjek", teks="Perpustakaan").jumlah == 1
     assert KosaKata.objects.get(kata="perpustakaan").jumlah == 1
     record = marc_mod.terapkan_isian(
-        marc_mod.record_dari_json(k.marc), marc_mod.Isian(jenis="monograf", judul="Taman bacaan", subjek=["Literasi"])
+        marc_mod.record_dari_json(k.marc),
+        marc_mod.Isian(jenis="monograf", judul="Taman bacaan", subjek=["Literasi"]),
     )
     services.simpan_marc(record, oleh=rekan_a, katalog=k)
     assert not Tajuk.objects.filter(teks="Perpustakaan").exists()
@@ -81,18 +88,26 @@ def test_tajuk_dan_kosakata_mengikuti_suntingan(buat_rekaman, rekan_a):
 # --- items ---------------------------------------------------------------------------
 
 
-def test_tambah_eksemplar_bernomor_dan_memperbarui_ketersediaan(rekan_a, buat_rekaman, cabang, kategori):
+def test_tambah_eksemplar_bernomor_dan_memperbarui_ketersediaan(
+    rekan_a, buat_rekaman, cabang, kategori
+):
     k = buat_rekaman()
     items = services.tambah_eksemplar(
         k, cabang=cabang["jakpus-tanah-abang"], kategori=kategori["umum"], jumlah=3, oleh=rekan_a,
         tanggal_terima=date(2026, 3, 1),
     )  # fmt: skip
     assert [e.barcode for e in items] == ["00000000001", "00000000002", "00000000003"]
-    assert [e.nomor_induk for e in items] == ["00001/JAKPUS/2026", "00002/JAKPUS/2026", "00003/JAKPUS/2026"]
+    assert [e.nomor_induk for e in items] == [
+        "00001/JAKPUS/2026",
+        "00002/JAKPUS/2026",
+        "00003/JAKPUS/2026",
+    ]
     k.refresh_from_db()
     assert k.cabang_pemilik == k.cabang_tersedia == [cabang["jakpus-tanah-abang"].pk]
     assert k.kategori_koleksi == [kategori["umum"].pk]
-    assert AuditLog.objects.get(action="eksemplar.tambah").after["barcode"] == [e.barcode for e in items]
+    assert AuditLog.objects.get(action="eksemplar.tambah").after["barcode"] == [
+        e.barcode for e in items
+    ]
 
 
 def test_tambah_eksemplar_ditolak(rekan_a, orang_luar, buat_rekaman, cabang, kategori):
@@ -101,14 +116,23 @@ def test_tambah_eksemplar_ditolak(rekan_a, orang_luar, buat_rekaman, cabang, kat
     k = buat_rekaman()
     tanah_abang = cabang["jakpus-tanah-abang"]
     with pytest.raises(services.KatalogGagal, match="1 sampai 200"):
-        services.tambah_eksemplar(k, cabang=tanah_abang, kategori=kategori["umum"], jumlah=0, oleh=rekan_a)
+        services.tambah_eksemplar(
+            k, cabang=tanah_abang, kategori=kategori["umum"], jumlah=0, oleh=rekan_a
+        )
     rak_lain = Lokasi.objects.create(cabang=cabang["cikini"], nama="Lt. 4")
     with pytest.raises(services.KatalogGagal, match="bukan milik"):
         services.tambah_eksemplar(
-            k, cabang=tanah_abang, kategori=kategori["umum"], jumlah=1, oleh=rekan_a, lokasi=rak_lain
+            k,
+            cabang=tanah_abang,
+            kategori=kategori["umum"],
+            jumlah=1,
+            oleh=rekan_a,
+            lokasi=rak_lain,
         )
     with pytest.raises(PermissionDenied):  # another unit's branch
-        services.tambah_eksemplar(k, cabang=tanah_abang, kategori=kategori["umum"], jumlah=1, oleh=orang_luar)
+        services.tambah_eksemplar(
+            k, cabang=tanah_abang, kategori=kategori["umum"], jumlah=1, oleh=orang_luar
+        )
     assert not Eksemplar.objects.exists()
 
 
@@ -124,7 +148,9 @@ def test_status_hanya_berpindah_menurut_aturan(eksemplar):
     e = eksemplar[0]
     with pytest.raises(services.KatalogGagal, match="jatuh tempo"):
         services.ubah_status(e, StatusEksemplar.DIPINJAM)
-    services.ubah_status(e, StatusEksemplar.DIPINJAM, jatuh_tempo=date.today() + timedelta(days=7), audit=False)
+    services.ubah_status(
+        e, StatusEksemplar.DIPINJAM, jatuh_tempo=date.today() + timedelta(days=7), audit=False
+    )
     with pytest.raises(services.KatalogGagal, match="tidak dapat menjadi Perbaikan"):
         services.ubah_status(e, StatusEksemplar.PERBAIKAN)
     services.ubah_status(e, StatusEksemplar.TERSEDIA, audit=False)
@@ -151,11 +177,17 @@ def test_pindah_eksemplar(eksemplar, rekan_a, orang_luar, admin_dispusip, cabang
     with pytest.raises(PermissionDenied):  # rekan_a may not put items in another unit
         services.pindahkan_eksemplar(eksemplar, cabang=cabang["cikini"], oleh=rekan_a)
     with pytest.raises(PermissionDenied):  # orang_luar may not take jakpus items
-        services.pindahkan_eksemplar(eksemplar, cabang=cabang["jakbar-tanjung-duren"], oleh=orang_luar)
-    services.ubah_status(eksemplar[1], StatusEksemplar.DIPINJAM, jatuh_tempo=date.today(), audit=False)
+        services.pindahkan_eksemplar(
+            eksemplar, cabang=cabang["jakbar-tanjung-duren"], oleh=orang_luar
+        )
+    services.ubah_status(
+        eksemplar[1], StatusEksemplar.DIPINJAM, jatuh_tempo=date.today(), audit=False
+    )
     with pytest.raises(services.KatalogGagal, match="sedang dipinjam"):
         services.pindahkan_eksemplar(eksemplar, cabang=cabang["cikini"], oleh=admin_dispusip)
-    n = services.pindahkan_eksemplar(eksemplar[:1], cabang=cabang["cikini"], oleh=admin_dispusip, alasan="Rotasi")
+    n = services.pindahkan_eksemplar(
+        eksemplar[:1], cabang=cabang["cikini"], oleh=admin_dispusip, alasan="Rotasi"
+    )
     assert n == 1
     e = Eksemplar.objects.get(pk=eksemplar[0].pk)
     assert e.cabang == cabang["cikini"] and e.unit == cabang["cikini"].unit
@@ -188,7 +220,9 @@ def test_hilang_lalu_ditemukan(eksemplar, rekan_a, staf_a):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_dua_meja_menambah_eksemplar_bersamaan_tidak_pernah_ganda(rekan_a, buat_rekaman, cabang, kategori):
+def test_dua_meja_menambah_eksemplar_bersamaan_tidak_pernah_ganda(
+    rekan_a, buat_rekaman, cabang, kategori
+):
     """Real concurrent transactions: the allocator serialises them, no barcode twice."""
     k = buat_rekaman()
     mulai = threading.Barrier(4)
@@ -197,7 +231,13 @@ def test_dua_meja_menambah_eksemplar_bersamaan_tidak_pernah_ganda(rekan_a, buat_
     def tambah():
         try:
             mulai.wait()
-            services.tambah_eksemplar(k, cabang=cabang["jakpus-tanah-abang"], kategori=kategori["umum"], jumlah=5, oleh=None)
+            services.tambah_eksemplar(
+                k,
+                cabang=cabang["jakpus-tanah-abang"],
+                kategori=kategori["umum"],
+                jumlah=5,
+                oleh=None,
+            )
         except Exception as exc:  # pragma: no cover - reported below
             galat.append(exc)
         finally:
