@@ -8,6 +8,7 @@ with a silent default.
 from __future__ import annotations
 
 import os
+import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -42,6 +43,14 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}")
     return value
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request limit "<requests>/<seconds>", e.g. "60/60"; "0/60" means no limit."""
+    raw = env_str(name, default)
+    if not re.fullmatch(r"\d+/[1-9]\d*", raw):
+        raise ImproperlyConfigured(f"{name} must look like 60/60 (requests/seconds), got {raw!r}")
+    return raw
 
 
 def env_list(name: str, default: list[str] | None = None) -> list[str]:

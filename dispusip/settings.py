@@ -16,6 +16,7 @@ from dispusip.env import (
     env_bool,
     env_int,
     env_list,
+    env_rate,
     env_required,
     env_str,
 )
@@ -161,8 +162,8 @@ DJANGO_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0, minimum=0)
 
 # Requests per client address per window ("<requests>/<seconds>"; 0/60 turns a
 # limit off): the public search page and the JSON API for kiosks and the call centre.
-OPAC_RATE = env_str("OPAC_RATE", "120/60")
-OPAC_API_RATE = env_str("OPAC_API_RATE", "60/60")
+OPAC_RATE = env_rate("OPAC_RATE", "120/60")
+OPAC_API_RATE = env_rate("OPAC_API_RATE", "60/60")
 AXES_VERBOSE = False
 
 # --- Email -------------------------------------------------------------------

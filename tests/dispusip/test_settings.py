@@ -173,3 +173,15 @@ def test_proxy_header_must_have_two_parts():
     )
     assert result.returncode != 0
     assert "DJANGO_SECURE_PROXY_SSL_HEADER must be" in result.stderr
+
+
+def test_env_rate(monkeypatch):
+    from dispusip.env import env_rate
+
+    assert env_rate("OPAC_RATE", "120/60") == "120/60"
+    monkeypatch.setenv("OPAC_RATE", "0/60")
+    assert env_rate("OPAC_RATE", "120/60") == "0/60"
+    for salah in ("60", "60/0", "enam/60", "60/60/60"):
+        monkeypatch.setenv("OPAC_RATE", salah)
+        with pytest.raises(ImproperlyConfigured, match="OPAC_RATE must look like 60/60"):
+            env_rate("OPAC_RATE", "120/60")
