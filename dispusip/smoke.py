@@ -88,6 +88,13 @@ def main() -> int:
         base = f"http://127.0.0.1:{port}"
         status, html = _get(f"{base}/")
         _check("home page", status == 200 and "Perpustakaan Jakarta Cikini" in html, str(status))
+        # The demo catalogue (katalog's demo seeder) answers a public search.
+        status, html = _get(f"{base}/opac/?q=sejarah+jakarta")
+        _check(
+            "public catalogue search finds demo records",
+            status == 200 and " hasil" in html,
+            str(status),
+        )
         status, html = _get(f"{base}/akun/masuk/")
         _check("login page", status == 200 and 'name="password"' in html, str(status))
         html = _login(base, "admin", "dispusip-demo")

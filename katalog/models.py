@@ -5,6 +5,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -173,7 +174,11 @@ class Katalog(models.Model):
                 OpClass(Upper("nomor_panggil"), name="text_pattern_ops"),
                 name="katalog_panggil_idx",
             ),
-            models.Index(fields=["-tahun", "-id"], name="katalog_terbaru_idx"),
+            # Matches the "newest" ordering exactly (NULLS LAST), so PostgreSQL can
+            # walk it and stop after one page even when a search has 500k hits.
+            models.Index(
+                F("tahun").desc(nulls_last=True), F("id").desc(), name="katalog_terbaru_idx"
+            ),
             models.Index(fields=["judul_urut", "id"], name="katalog_judul_idx"),
         ]
 
