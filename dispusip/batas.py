@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dispusip.http import alamat_klien
 
@@ -51,7 +51,11 @@ def batasi(lingkup: str, nama_setting: str, *, json: bool = False):
             tunggu = melewati_batas(request, lingkup, nama_setting)
             if not tunggu:
                 return view(request, *args, **kwargs)
-            pesan = _("Terlalu banyak permintaan. Coba lagi dalam %(n)d detik.") % {"n": tunggu}
+            pesan = ngettext(
+                "Terlalu banyak permintaan. Coba lagi dalam %(n)d detik.",
+                "Terlalu banyak permintaan. Coba lagi dalam %(n)d detik.",
+                tunggu,
+            ) % {"n": tunggu}
             response: HttpResponse
             if json:
                 response = JsonResponse({"galat": pesan}, status=429)

@@ -26,7 +26,7 @@ class KatalogConfig(AppConfig):
         r.add_urls("opac/", "katalog.urls_opac")
         r.add_urls("api/v1/katalog/", "katalog.urls_api")
         r.add_urls("staf/katalog/", "katalog.urls")
-        r.add_public_nav(reg.NavEntry(label=_("Katalog (OPAC)"), url_name="opac:cari", order=10))
+        r.add_public_nav(reg.NavEntry(label=_("Cari koleksi"), url_name="opac:cari", order=10))
         r.add_home_section("katalog/opac/_beranda.html")
         r.disallow_robots("/opac/?", "/opac/saran/", "/api/")
         r.add_numbering(

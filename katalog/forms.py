@@ -133,6 +133,11 @@ def _baris(teks: str) -> list[str]:
     return [b.strip() for b in (teks or "").splitlines() if b.strip()]
 
 
+def _nomor(teks: str) -> list[str]:
+    """ISBNs or ISSNs, one per line or separated by semicolons."""
+    return [b.strip() for b in re.split(r"[\n;]", teks or "") if b.strip()]
+
+
 class KatalogForm(forms.Form):
     """A cataloguer's form over the modelled fields; the MARC record keeps the rest."""
 
@@ -165,7 +170,10 @@ class KatalogForm(forms.Form):
         help_text=_("Satu ISBN per baris; tanda hubung boleh."),
     )
     issn = forms.CharField(
-        label=_("ISSN"), required=False, widget=forms.Textarea(attrs={"rows": 1})
+        label=_("ISSN"),
+        required=False,
+        max_length=200,
+        help_text=_("Untuk terbitan berkala; beberapa ISSN dipisah titik koma."),
     )
     abaikan_validasi = forms.BooleanField(
         label=_("Simpan walau digit pemeriksa ISBN/ISSN salah"),
@@ -235,11 +243,14 @@ class KatalogForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("abaikan_validasi"):
-            masalah = [nomor_standar.masalah_isbn(v) for v in _baris(data.get("isbn", ""))]
+            masalah = [nomor_standar.masalah_isbn(v) for v in _nomor(data.get("isbn", ""))]
             masalah = [m for m in masalah if m]
             if masalah:
-                self.add_error("isbn", masalah)
-            masalah = [nomor_standar.masalah_issn(v) for v in _baris(data.get("issn", ""))]
+                petunjuk = _("Bila nomor itu memang tercetak di terbitan, centang “%(c)s”.") % {
+                    "c": self.fields["abaikan_validasi"].label
+                }
+                self.add_error("isbn", [*masalah, petunjuk])
+            masalah = [nomor_standar.masalah_issn(v) for v in _nomor(data.get("issn", ""))]
             masalah = [m for m in masalah if m]
             if masalah:
                 self.add_error("issn", masalah)
@@ -257,8 +268,8 @@ class KatalogForm(forms.Form):
             tempat_terbit=d["tempat_terbit"],
             penerbit=d["penerbit"],
             tahun_terbit=d["tahun_terbit"],
-            isbn=_baris(d["isbn"]),
-            issn=_baris(d["issn"]),
+            isbn=_nomor(d["isbn"]),
+            issn=_nomor(d["issn"]),
             nomor_panggil=d["nomor_panggil"],
             ddc=d["ddc"],
             bahasa=d["bahasa"],

@@ -204,6 +204,20 @@ class Katalog(models.Model):
         return str(BAHASA.get(self.bahasa, self.bahasa))
 
 
+def baris_nomor_panggil(nomor: str) -> list[str]:
+    bagian = nomor.split()
+    baris: list[str] = []
+    kelas: list[str] = []
+    for i, b in enumerate(bagian):
+        if b[:1].isdigit():
+            kelas.append(b)
+        elif kelas:
+            return [*baris, " ".join(kelas), *bagian[i:]]
+        else:
+            baris.append(b)
+    return [*baris, " ".join(kelas)] if kelas else baris
+
+
 class StatusEksemplar(models.TextChoices):
     TERSEDIA = "tersedia", _("Tersedia")
     DIPINJAM = "dipinjam", _("Dipinjam")
@@ -298,6 +312,12 @@ class Eksemplar(models.Model):
     @property
     def nomor_panggil_tampil(self) -> str:
         return self.nomor_panggil or self.katalog.nomor_panggil
+
+    @property
+    def baris_punggung(self) -> list[str]:
+        """The call number as printed on the spine, one part per line:
+        prefix (R, A, FIK…), DDC class ("899.221 3" stays whole), author mark, title mark."""
+        return baris_nomor_panggil(self.nomor_panggil_tampil)
 
     def boleh_menjadi(self, status: str) -> bool:
         return status in TRANSISI_STATUS[self.status]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 from barcode import Code128
@@ -319,7 +320,14 @@ def _svg_barcode(kode: str) -> str:
         },
     )
     svg = keluaran.getvalue().decode()
-    return svg[svg.index("<svg") :]
+    svg = svg[svg.index("<svg") :]
+    # python-barcode draws in millimetres without a viewBox; give it one (in CSS
+    # pixels, 96 per inch) so the label's CSS can scale the code to its box.
+    lebar, tinggi = (
+        float(re.search(rf'{nama}="([\d.]+)mm"', svg).group(1)) * 96 / 25.4
+        for nama in ("width", "height")
+    )
+    return svg.replace("<svg ", f'<svg viewBox="0 0 {lebar:.1f} {tinggi:.1f}" ', 1)
 
 
 @require_GET
@@ -340,7 +348,7 @@ def label(request: AuthedRequest, pk: int):
             "label": [
                 (
                     e,
-                    e.nomor_panggil_tampil.split(),
+                    e.baris_punggung,
                     mark_safe(_svg_barcode(e.barcode)),
                 )  # SVG generated here from our own barcode
                 for e in items

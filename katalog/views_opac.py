@@ -43,6 +43,7 @@ def cari(request: HtmxHttpRequest) -> HttpResponse:
             "urutan": URUTAN,
             "nama_cabang": selectors.nama_cabang(),
             "halaman": selectors.nomor_halaman(hasil.halaman, hasil.jumlah_halaman),
+            "nomor_awal": (hasil.halaman - 1) * pencarian.PER_HALAMAN + 1,
         },
     )
 

@@ -322,7 +322,8 @@ def test_cataloguer_overrides_a_wrong_isbn_and_is_warned_of_a_duplicate(
     page.get_by_role("button", name="Simpan rekaman").click()
 
     kesalahan = page.locator("#id_isbn_error")
-    expect(kesalahan).to_have_text("Digit pemeriksa ISBN “978-979-22-2845-9” salah.")
+    expect(kesalahan).to_contain_text("Digit pemeriksa ISBN “978-979-22-2845-9” salah.")
+    expect(kesalahan).to_contain_text("centang “Simpan walau digit pemeriksa ISBN/ISSN salah”")
     expect(page.get_by_label("ISBN", exact=True)).to_have_value("978-979-22-2845-9")
     foto(page, "katalog-form-isbn-salah.png")
     assert not Katalog.objects.exists()

@@ -156,3 +156,20 @@ def test_bersihkan_tanda_baca_isbd():
     assert marc_mod.bersihkan("Grafika,") == "Grafika"
     assert marc_mod.bersihkan("Hirata, A.") == "Hirata, A."
     assert marc_mod.bersihkan("Kisah nyata.") == "Kisah nyata"
+
+
+@pytest.mark.parametrize(
+    ("nomor", "baris"),
+    [
+        ("899.221 3 HIR l", ["899.221 3", "HIR", "l"]),
+        ("R 344.092 IND u", ["R", "344.092", "IND", "u"]),
+        ("A 398.2 KAN", ["A", "398.2", "KAN"]),
+        ("959.822", ["959.822"]),
+        ("FIK HIR l", ["FIK", "HIR", "l"]),
+        ("", []),
+    ],
+)
+def test_nomor_panggil_di_label_punggung(nomor, baris):
+    from katalog.models import baris_nomor_panggil
+
+    assert baris_nomor_panggil(nomor) == baris

@@ -19,4 +19,7 @@ def test_hitung_ulang_tajuk_lewat_worker(celery_worker, buat_rekaman):
 
 
 def test_dijadwalkan_setiap_malam():
-    assert settings.CELERY_BEAT_SCHEDULE["katalog-bangun-ulang-tajuk"]["task"] == "katalog.bangun_ulang_tajuk"
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["katalog-bangun-ulang-tajuk"]["task"]
+        == "katalog.bangun_ulang_tajuk"
+    )
