@@ -10,6 +10,7 @@ from dispusip.models import Cabang
 from katalog import marc as marc_mod
 from katalog import nomor_standar
 from katalog.models import (
+    Eksemplar,
     JenisBahan,
     KategoriKoleksi,
     Lokasi,
@@ -337,6 +338,29 @@ class TambahEksemplarForm(forms.Form):
         if lokasi and cabang and lokasi.cabang_id != cabang.pk:
             self.add_error("lokasi", _("Lokasi rak ini milik cabang lain."))
         return data
+
+
+class UbahEksemplarForm(forms.ModelForm):
+    class Meta:
+        model = Eksemplar
+        fields = [
+            "lokasi",
+            "kategori",
+            "nomor_panggil",
+            "sumber",
+            "harga",
+            "tanggal_terima",
+            "catatan",
+        ]
+        widgets = {
+            "tanggal_terima": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "catatan": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lokasi"].queryset = Lokasi.objects.filter(cabang_id=self.instance.cabang_id)
+        self.fields["harga"].required = False
 
 
 class PindahEksemplarForm(forms.Form):

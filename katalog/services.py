@@ -373,6 +373,48 @@ def tambah_eksemplar(
     return baru
 
 
+KOLOM_UBAH_EKSEMPLAR = (
+    "lokasi",
+    "kategori",
+    "nomor_panggil",
+    "sumber",
+    "harga",
+    "tanggal_terima",
+    "catatan",
+)
+
+
+def ubah_eksemplar(
+    eksemplar: Eksemplar, *, oleh: Pengguna, data: dict, ip: str | None = None
+) -> Eksemplar:
+    """Correct an item's details (shelf, category, call number, price…), audited.
+
+    Branch and status are not details: they change through pindahkan_eksemplar
+    and ubah_status, which keep the record's availability current.
+    """
+    akses.wajib_boleh(oleh, eksemplar.unit_id, permission=IZIN_EKSEMPLAR)
+    lokasi = data.get("lokasi")
+    if lokasi is not None and lokasi.cabang_id != eksemplar.cabang_id:
+        raise KatalogGagal(
+            _("Lokasi rak “%(l)s” bukan milik %(c)s.") % {"l": lokasi, "c": eksemplar.cabang}
+        )
+    with transaction.atomic():
+        item = _kunci(eksemplar)
+        sebelum, sesudah = {}, {}
+        for kolom in KOLOM_UBAH_EKSEMPLAR:
+            if kolom in data and getattr(item, kolom) != data[kolom]:
+                sebelum[kolom] = str(getattr(item, kolom) or "")
+                sesudah[kolom] = str(data[kolom] or "")
+                setattr(item, kolom, data[kolom])
+        if not sesudah:
+            return item
+        item.save()
+        if "kategori" in sesudah:
+            segarkan_ketersediaan([item.katalog_id])
+        catat(aksi="eksemplar.ubah", oleh=oleh, objek=item, sebelum=sebelum, sesudah=sesudah, ip=ip)
+    return item
+
+
 def segarkan_ketersediaan(katalog_ids: list[int]) -> None:
     """Recompute the holding, on-shelf and category arrays of these records from their items.
 

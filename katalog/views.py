@@ -31,6 +31,7 @@ from katalog.forms import (
     PindahEksemplarForm,
     SumberDigitalForm,
     TambahEksemplarForm,
+    UbahEksemplarForm,
 )
 from katalog.models import Eksemplar, Katalog, SumberDigital
 
@@ -305,6 +306,31 @@ def aksi_eksemplar(request: AuthedRequest, pk: int, aksi: str):
     else:
         messages.success(request, str(pesan) % {"b": item.barcode})
     return redirect(f"{item.katalog.get_staf_url()}#eksemplar")
+
+
+@require_http_methods(["GET", "POST"])
+@staf_required
+@permission_required("katalog.change_eksemplar", raise_exception=True)
+def ubah_eksemplar(request: AuthedRequest, pk: int):
+    item = get_object_or_404(Eksemplar.objects.select_related("katalog", "cabang"), pk=pk)
+    akses.wajib_boleh(request.user, item.unit_id, permission="katalog.change_eksemplar")
+    form = UbahEksemplarForm(request.POST or None, instance=Eksemplar.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ubah_eksemplar(
+                item,
+                oleh=request.user,
+                data={k: form.cleaned_data[k] for k in services.KOLOM_UBAH_EKSEMPLAR},
+                ip=alamat_klien(request),
+            )
+        except services.KatalogGagal as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Eksemplar %(b)s diperbarui.") % {"b": item.barcode})
+            return redirect(f"{item.katalog.get_staf_url()}#eksemplar")
+    return render(
+        request, "katalog/eksemplar_ubah.html", {"form": form, "e": item, "k": item.katalog}
+    )
 
 
 def _svg_barcode(kode: str) -> str:

@@ -208,3 +208,44 @@ def test_lampirkan_sumber_digital(katalogis, buat_rekaman, media_root):
         {"judul": "Tautan", "akses": "terbuka", "tautan": "https://contoh.invalid/e"},
     )
     assert k.sumber_digital.count() == 2
+
+
+def test_ubah_rincian_eksemplar(katalogis, client, orang_luar, buat_rekaman, cabang, kategori):
+    from katalog import services
+    from katalog.models import Lokasi
+
+    k = buat_rekaman("Judul")
+    (e,) = services.tambah_eksemplar(
+        k, cabang=cabang["jakpus-tanah-abang"], kategori=kategori["umum"], jumlah=1, oleh=None
+    )
+    rak = Lokasi.objects.create(cabang=cabang["jakpus-tanah-abang"], nama="Referensi Lt. 2")
+    r = katalogis.post(
+        f"/staf/katalog/eksemplar/{e.pk}/ubah/",
+        {
+            "lokasi": rak.pk,
+            "kategori": kategori["referensi"].pk,
+            "sumber": "hadiah",
+            "harga": "",
+            "nomor_panggil": "R 959.8 SEJ",
+        },
+    )
+    assert r.status_code == 302
+    e.refresh_from_db()
+    assert (e.lokasi, e.kategori, e.sumber, e.nomor_panggil) == (
+        rak,
+        kategori["referensi"],
+        "hadiah",
+        "R 959.8 SEJ",
+    )
+    log = AuditLog.objects.get(action="eksemplar.ubah")
+    assert log.after["kategori"] == "Koleksi Referensi" and log.before["kategori"] == "Koleksi Umum"
+    k.refresh_from_db()
+    assert k.kategori_koleksi == [kategori["referensi"].pk]
+    rak_lain = Lokasi.objects.create(cabang=cabang["cikini"], nama="Lt. 4")
+    r = katalogis.post(
+        f"/staf/katalog/eksemplar/{e.pk}/ubah/",
+        {"lokasi": rak_lain.pk, "kategori": kategori["umum"].pk, "sumber": "beli"},
+    )
+    assert r.status_code == 200 and "Masukkan pilihan yang valid" in r.content.decode()
+    client.force_login(orang_luar)
+    assert client.get(f"/staf/katalog/eksemplar/{e.pk}/ubah/").status_code == 403
