@@ -46,10 +46,10 @@ def main() -> int:
 
     call_command("migrate", verbosity=0)
 
-    from bench import audit_log
+    from bench import audit_log, opac
 
     started = time.monotonic()
-    sections = [audit_log.run()]
+    sections = [audit_log.run(), opac.run()]
     header = (
         "# Benchmarks\n\n"
         "Written by `make bench` (`python -m bench`); every figure below comes from one run on one "
