@@ -50,6 +50,7 @@ def cari(request: HttpRequest) -> JsonResponse:
         {
             "total": hasil.total,
             "total_pasti": hasil.total_pasti,
+            "total_perkiraan": hasil.total_perkiraan,
             "halaman": hasil.halaman,
             "jumlah_halaman": hasil.jumlah_halaman,
             "urut": hasil.urut,

@@ -9,14 +9,21 @@ Design (measured in bench/opac.py, docs/BENCHMARKS.md):
   nothing but such words, or they sit inside a quoted phrase).
 - Fielded search restricts a term to one weight of the vector (A title,
   B author, C subject; publisher and series are D, re-checked on the column).
-- Hits are counted up to BATAS_HITUNG. Above it the count is shown as
-  "10.000+", ranking by ts_rank (which must score every hit) gives way to the
+- Before anything is counted, PostgreSQL's own estimate of the hits is read
+  (EXPLAIN, well under a millisecond). A search estimated above
+  BATAS_PERKIRAAN hits is "broad": it shows "about N results", lists the
+  newest first by walking the (year, id) index, and counts facets on the
+  first SAMPEL_FACET hits ("at least" figures). Scoring or even counting
+  hundreds of thousands of hits is what made broad searches slow.
+- Other searches are counted up to BATAS_HITUNG, in the same pass that counts
+  the facets. Above it the count is shown as "5.000+", ranking by ts_rank (which must score every hit) gives way to the
   newest-first index order, and facets count the first BATAS_HITUNG hits, so
   they are shown as "at least" figures.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,7 +37,9 @@ from django.db.models.functions import Upper
 from katalog import nomor_standar
 from katalog.models import JenisBahan, Katalog
 
-BATAS_HITUNG = 10_000
+BATAS_HITUNG = 5_000
+BATAS_PERKIRAAN = 20_000  # estimated hits above which a search is "broad"
+SAMPEL_FACET = 1_000  # hits whose facets are counted in a broad search
 PER_HALAMAN = 20
 MAKS_HALAMAN = 50  # deep paging is capped: 1,000 results are enough for a person
 MAKS_SARINGAN = 8  # facet values combined in one search
@@ -134,11 +143,13 @@ class Hasil:
     rekaman: list[Katalog]
     total: int
     total_pasti: bool
+    total_perkiraan: bool
     halaman: int
     jumlah_halaman: int
     urut: str
     facet: dict[str, list[tuple[str, int]]]
     facet_pasti: bool
+    facet_dari: int  # when not exact: facets were counted over this many hits
     saran: str = ""
 
 
@@ -213,10 +224,30 @@ def saring(kueri: Kueri, qs: QuerySet | None = None) -> tuple[QuerySet, SearchQu
     return qs, sq
 
 
-def hitung(qs: QuerySet) -> tuple[int, bool]:
-    """The number of hits, counted no further than BATAS_HITUNG (+1 to know it was passed)."""
-    n = qs.order_by()[: BATAS_HITUNG + 1].count()
-    return min(n, BATAS_HITUNG), n <= BATAS_HITUNG
+def perkiraan(qs: QuerySet) -> int:
+    """PostgreSQL's estimate of how many rows `qs` matches (from EXPLAIN; nothing is read)."""
+    sql, params = qs.order_by().values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        rencana = cursor.fetchone()[0]
+    if isinstance(rencana, str):
+        rencana = json.loads(rencana)
+    return int(rencana[0]["Plan"]["Plan Rows"])
+
+
+def bulatkan(n: int) -> int:
+    """An estimate rounded to two significant digits (123,456 → 120,000)."""
+    if n < 100:
+        return n
+    skala = 10 ** (len(str(n)) - 2)
+    return round(n / skala) * skala
+
+
+def hitung(qs: QuerySet, batas: int | None = None) -> tuple[int, bool]:
+    """The number of hits, counted no further than `batas` (+1 to know it was passed)."""
+    batas = BATAS_HITUNG if batas is None else batas
+    n = qs.order_by()[: batas + 1].count()
+    return min(n, batas), n <= batas
 
 
 def urutkan(
@@ -230,8 +261,19 @@ def urutkan(
     return qs.order_by(F("tahun").desc(nulls_last=True), "-id"), "terbaru"
 
 
-def facet(qs: QuerySet) -> dict[str, list[tuple[str, int]]]:
-    """Counts per facet value over the (first BATAS_HITUNG) hits, in one round trip."""
+FACET = ("jenis", "bahasa", "tahun", "cabang", "kategori", "tersedia", "topik")
+
+
+def hitung_dan_facet(
+    qs: QuerySet, batas: int | None = None
+) -> tuple[int, bool, dict[str, list[tuple[str, int]]]]:
+    """The capped count and the facet counts, from one pass over the hits.
+
+    The hits are read once (at most `batas` + 1 of them, each a heap row),
+    then counted and grouped in memory; reading them twice, once to count and
+    once for facets, was the largest cost of broad searches.
+    """
+    batas = BATAS_HITUNG if batas is None else batas
     sub_sql, params = (
         qs.order_by()
         .values(
@@ -242,7 +284,7 @@ def facet(qs: QuerySet) -> dict[str, list[tuple[str, int]]]:
             "cabang_tersedia",
             "kategori_koleksi",
             "subjek",
-        )[:BATAS_HITUNG]
+        )[: batas + 1]
         .query.sql_with_params()
     )
     kasus = " ".join(
@@ -251,7 +293,8 @@ def facet(qs: QuerySet) -> dict[str, list[tuple[str, int]]]:
     )
     sql = f"""
         WITH hits AS MATERIALIZED ({sub_sql})
-        SELECT 'jenis', jenis, count(*) FROM hits GROUP BY 2
+        SELECT 'total', NULL, count(*) FROM hits
+        UNION ALL SELECT 'jenis', jenis, count(*) FROM hits GROUP BY 2
         UNION ALL SELECT 'bahasa', bahasa, count(*) FROM hits WHERE bahasa <> '' GROUP BY 2
         UNION ALL SELECT 'tahun', CASE {kasus} END, count(*) FROM hits WHERE tahun IS NOT NULL GROUP BY 2
         UNION ALL SELECT 'cabang', c::text, count(*) FROM hits, unnest(cabang_pemilik) c GROUP BY 2
@@ -260,18 +303,19 @@ def facet(qs: QuerySet) -> dict[str, list[tuple[str, int]]]:
         UNION ALL (SELECT 'topik', s, count(*) FROM hits, unnest(subjek) s GROUP BY 2
                    ORDER BY 3 DESC, 2 LIMIT 12)
     """
-    hasil: dict[str, list[tuple[str, int]]] = {
-        k: [] for k in ("jenis", "bahasa", "tahun", "cabang", "kategori", "tersedia", "topik")
-    }
+    hasil: dict[str, list[tuple[str, int]]] = {k: [] for k in FACET}
+    total = 0
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for nama, nilai, jumlah in cursor.fetchall():
-            if nilai is not None and jumlah:
+            if nama == "total":
+                total = jumlah
+            elif nilai is not None and jumlah:
                 hasil[nama].append((nilai, jumlah))
     for nama in ("jenis", "bahasa", "cabang", "kategori"):
         hasil[nama].sort(key=lambda x: (-x[1], x[0]))
     hasil["tahun"].sort(key=lambda x: list(RENTANG_TAHUN).index(x[0]), reverse=True)
-    return hasil
+    return min(total, batas), total <= batas, hasil
 
 
 def _kondisi_tahun(dari: int | None, sampai: int | None) -> str:
@@ -285,7 +329,17 @@ def _kondisi_tahun(dari: int | None, sampai: int | None) -> str:
 
 def cari(kueri: Kueri, *, dengan_facet: bool = True, qs: QuerySet | None = None) -> Hasil:
     hits, sq = saring(kueri, qs)
-    total, pasti = hitung(hits)
+    taksiran = perkiraan(hits)
+    luas = taksiran > BATAS_PERKIRAAN
+    batas = SAMPEL_FACET if luas else BATAS_HITUNG
+    if dengan_facet:
+        total, pasti, facet = hitung_dan_facet(hits, batas)
+    else:
+        (total, pasti), facet = hitung(hits, batas), {}
+    if luas and pasti:
+        luas = False  # the estimate was far off: the hits are few after all
+    elif luas:
+        total = max(bulatkan(taksiran), total + 1)
     urut = kueri.urut if kueri.urut in ("relevansi", "terbaru", "judul") else "relevansi"
     if sq is None and urut == "relevansi":
         urut = "terbaru"
@@ -301,11 +355,13 @@ def cari(kueri: Kueri, *, dengan_facet: bool = True, qs: QuerySet | None = None)
         rekaman=rekaman,
         total=total,
         total_pasti=pasti,
+        total_perkiraan=luas,
         halaman=halaman,
         jumlah_halaman=jumlah_halaman,
         urut=urut_dipakai,
-        facet=facet(hits) if dengan_facet else {},
+        facet=facet,
         facet_pasti=pasti,
+        facet_dari=batas,
         saran=saran,
     )
 
@@ -325,13 +381,19 @@ def saran_ketik(teks: str, *, jumlah: int = MAKS_SARAN) -> list[dict[str, str | 
     from katalog.models import Tajuk
 
     kata = _kata_polos(teks)
-    if not kata or len(kata[-1]) < 2:
+    if not kata:
         return []
-    ekspresi = " & ".join([*kata[:-1], f"{kata[-1]}:*"])
+    # Function words before the prefix only widen the match; a prefix of one
+    # or two letters alone matches a large part of the catalogue.
+    utuh = [w for w in kata[:-1] if w not in kata_umum()]
+    awalan = kata[-1]
+    if len(awalan) < (2 if utuh else 3):
+        return []
+    ekspresi = " & ".join([*utuh, f"{awalan}:*"])
     cocok = list(
         Tajuk.objects.filter(
             vektor=SearchQuery(ekspresi, config="simple", search_type="raw")
-        ).values("jenis", "teks", "jumlah")[:60]
+        ).values("jenis", "teks", "jumlah")[:40]
     )
     cocok.sort(key=lambda t: (-t["jumlah"], len(t["teks"])))
     return cocok[:jumlah]

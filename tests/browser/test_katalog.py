@@ -140,13 +140,15 @@ def test_citizen_searches_narrows_and_sees_where_a_copy_is(
         "Belum ada eksemplar"
     )
 
-    if ponsel:
-        expect(page.locator("#facet")).to_be_hidden()
-        page.locator("#facet-ponsel summary").click()
-        facet = page.locator("#facet-ponsel")
-    else:
-        expect(page.locator("#facet-ponsel")).to_be_hidden()
-        facet = page.locator("#facet")
+    facet = page.locator("#facet")
+    summary = facet.locator("summary")
+    if ponsel:  # closed on a phone, opened by its summary
+        expect(facet).not_to_have_attribute("open", "")
+        summary.click()
+        expect(facet).to_have_attribute("open", "")
+    else:  # always open beside the results, no summary to click
+        expect(facet).to_have_attribute("open", "")
+        expect(summary).to_be_hidden()
     expect(facet.get_by_role("link", name=re.compile("Kartografi"))).to_contain_text("1")
     foto(page, f"opac-hasil-{layar}.png")
 
@@ -171,8 +173,7 @@ def test_citizen_searches_narrows_and_sees_where_a_copy_is(
     expect(kartu.first).to_contain_text(cabang["cikini"].nama)  # on-shelf branches come first
     foto(page, f"opac-rekaman-{layar}.png")
 
-    # English. Most OPAC strings are not translated yet (locale/en django.po): assert only
-    # the language and words that already are, "Katalog" -> "Catalogue", "Cabang" -> "Branch".
+    # English.
     if ponsel:
         page.get_by_role("button", name="Buka menu").click()
     page.get_by_role("button", name=re.compile("EN")).click()
@@ -180,10 +181,13 @@ def test_citizen_searches_narrows_and_sees_where_a_copy_is(
     expect(page).to_have_url(re.compile(rf"/opac/{koleksi['jakarta'].pk}/$"))
     expect(page.get_by_role("navigation", name="breadcrumb")).to_contain_text("Catalogue")
     expect(page.locator(".ketersediaan-cabang")).to_have_count(2)
+    expect(page.locator("#tersedia-judul")).to_have_text("Availability")
     foto(page, f"opac-rekaman-en-{layar}.png")
     page.goto(f"{live_server.url}/opac/?q=sejarah")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.locator("#facet-ponsel" if ponsel else "#facet")).to_contain_text("Branch")
+    if ponsel:
+        page.locator("#facet summary").click()
+    expect(page.locator("#facet")).to_contain_text("Branch")
     expect(page.locator(".hasil-item")).to_have_count(3)
 
 

@@ -161,7 +161,7 @@ def test_saran_ketik_awalan_tanpa_stemming(buat_rekaman):
         "teks": "Sulistyo-Basuki",
         "jumlah": 1,
     }
-    assert pencarian.saran_ketik("p") == []
+    assert pencarian.saran_ketik("pe") == []
 
 
 def test_hasil_sangat_banyak_dibatasi(buat_rekaman, monkeypatch):
@@ -172,7 +172,7 @@ def test_hasil_sangat_banyak_dibatasi(buat_rekaman, monkeypatch):
     assert hasil.total == 3 and not hasil.total_pasti and not hasil.facet_pasti
     assert hasil.urut == "terbaru"  # ranking every hit would be too slow
     assert judul(hasil)[0] == "Buku ke 4"
-    assert sum(n for _v, n in hasil.facet["jenis"]) == 3
+    assert sum(n for _v, n in hasil.facet["jenis"]) == 4  # counted over the first cap + 1 hits
 
 
 def test_halaman_dibatasi(buat_rekaman, monkeypatch):
@@ -182,3 +182,34 @@ def test_halaman_dibatasi(buat_rekaman, monkeypatch):
     monkeypatch.setattr(pencarian, "MAKS_HALAMAN", 2)
     hasil = cari(Kueri(q="buku", halaman=9))
     assert hasil.jumlah_halaman == 2 and hasil.halaman == 2 and len(hasil.rekaman) == 2
+
+
+def test_saran_ketik_mengabaikan_kata_umum_dan_awalan_terlalu_pendek(buat_rekaman):
+    buat_rekaman("Sejarah dan budaya Betawi")
+    assert pencarian.saran_ketik("pe") == []  # two letters alone match too much
+    assert pencarian.saran_ketik("sejarah dan bu")[0]["teks"] == "Sejarah dan budaya Betawi"
+    assert pencarian.saran_ketik("dan bet")[0]["teks"] == "Sejarah dan budaya Betawi"
+    assert pencarian.saran_ketik("dan be") == []
+
+
+def test_pencarian_luas_memakai_perkiraan(buat_rekaman, monkeypatch):
+    for i in range(6):
+        buat_rekaman(f"Buku ke {i}", tahun_terbit=str(2000 + i))
+    monkeypatch.setattr(pencarian, "perkiraan", lambda qs: 123_456)
+    monkeypatch.setattr(pencarian, "SAMPEL_FACET", 4)
+    hasil = cari(Kueri(q="buku"))
+    assert hasil.total_perkiraan and not hasil.total_pasti and hasil.total == 120_000
+    assert hasil.urut == "terbaru" and judul(hasil)[0] == "Buku ke 5"
+    assert hasil.facet_dari == 4 and sum(n for _v, n in hasil.facet["jenis"]) == 5
+    # An estimate far off the truth is corrected by the sample: the hits are few.
+    monkeypatch.setattr(pencarian, "SAMPEL_FACET", 10)
+    hasil = cari(Kueri(q="buku"))
+    assert not hasil.total_perkiraan and hasil.total_pasti and hasil.total == 6
+
+
+def test_perkiraan_dari_postgresql(buat_rekaman):
+    from katalog.models import Katalog
+
+    buat_rekaman("Satu")
+    assert pencarian.perkiraan(Katalog.objects.all()) >= 1
+    assert pencarian.bulatkan(123_456) == 120_000 and pencarian.bulatkan(87) == 87
