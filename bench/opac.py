@@ -754,11 +754,13 @@ def cari_like(request):
         rekaman=list(qs.order_by("-id")[: pencarian.PER_HALAMAN]),
         total=total,
         total_pasti=True,
+        total_perkiraan=False,
         halaman=1,
         jumlah_halaman=max(1, min(pencarian.MAKS_HALAMAN, -(-total // pencarian.PER_HALAMAN))),
         urut="terbaru",
         facet={},
         facet_pasti=True,
+        facet_dari=0,
     )
     return render(
         request,
@@ -948,9 +950,10 @@ def _ukur_sql(pemanasan, kueri) -> tuple[list[float], list[int], list[bool]]:
     return ms, total, pasti
 
 
-BAGIAN = ["hitung", "halaman", "facet", "ejaan", "lain"]
+BAGIAN = ["taksir", "hitung", "halaman", "facet", "ejaan", "lain"]
 NAMA_BAGIAN = {
-    "hitung": "count (LIMIT 10,001)",
+    "taksir": "estimate (EXPLAIN)",
+    "hitung": "count",
     "halaman": "page of 20",
     "facet": "facets",
     "ejaan": "“did you mean”",
@@ -960,6 +963,8 @@ NAMA_BAGIAN = {
 
 def _jenis_sql(sql: str) -> str:
     teks = sql.strip()
+    if teks.startswith("EXPLAIN"):
+        return "taksir"
     if teks.startswith("WITH hits"):
         return "facet"
     if teks.startswith("SELECT COUNT(*) FROM (SELECT") and "katalog_katalog" in teks:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from django import forms
@@ -259,28 +260,9 @@ class KatalogForm(forms.Form):
 
     def isian(self) -> marc_mod.Isian:
         d = self.cleaned_data
-        return marc_mod.Isian(
-            jenis=d["jenis"],
-            judul=d["judul"],
-            anak_judul=d["anak_judul"],
-            pernyataan_tanggung_jawab=d["pernyataan_tanggung_jawab"],
-            pengarang=d["pengarang"],
-            edisi=d["edisi"],
-            tempat_terbit=d["tempat_terbit"],
-            penerbit=d["penerbit"],
-            tahun_terbit=d["tahun_terbit"],
-            isbn=_nomor(d["isbn"]),
-            issn=_nomor(d["issn"]),
-            nomor_panggil=d["nomor_panggil"],
-            ddc=d["ddc"],
-            bahasa=d["bahasa"],
-            subjek=_baris(d["subjek"]),
-            seri=d["seri"],
-            deskripsi_fisik=d["deskripsi_fisik"],
-            catatan=d["catatan"],
-            abstrak=d["abstrak"],
-            audiens=d["audiens"],
-        )
+        nilai = {f.name: d[f.name] for f in dataclasses.fields(marc_mod.Isian) if f.name in d}
+        nilai.update(isbn=_nomor(d["isbn"]), issn=_nomor(d["issn"]), subjek=_baris(d["subjek"]))
+        return marc_mod.Isian(**nilai)
 
 
 class MarcForm(forms.Form):
@@ -300,11 +282,30 @@ class MarcForm(forms.Form):
             raise ValidationError(exc.masalah) from None
 
 
-class TambahEksemplarForm(forms.Form):
+class CabangLokasiForm(forms.Form):
+    """A branch the user may act on, and optionally a shelf of that same branch."""
+
     cabang = forms.ModelChoiceField(label=_("Cabang"), queryset=Cabang.objects.none())
     lokasi = forms.ModelChoiceField(
         label=_("Lokasi rak"), queryset=Lokasi.objects.none(), required=False
     )
+
+    def __init__(self, *args, cabang_qs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cabang"].queryset = cabang_qs
+        self.fields["lokasi"].queryset = Lokasi.objects.filter(cabang__in=cabang_qs).select_related(
+            "cabang"
+        )
+
+    def clean(self):
+        data = super().clean()
+        lokasi, cabang = data.get("lokasi"), data.get("cabang")
+        if lokasi and cabang and lokasi.cabang_id != cabang.pk:
+            self.add_error("lokasi", _("Lokasi rak ini milik cabang lain."))
+        return data
+
+
+class TambahEksemplarForm(CabangLokasiForm):
     kategori = forms.ModelChoiceField(
         label=_("Kategori koleksi"), queryset=KategoriKoleksi.objects.all()
     )
@@ -324,34 +325,15 @@ class TambahEksemplarForm(forms.Form):
     )
     catatan = forms.CharField(label=_("Catatan"), required=False, max_length=500)
 
-    def __init__(self, *args, cabang_qs, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cabang"].queryset = cabang_qs
-        self.fields["lokasi"].queryset = Lokasi.objects.filter(cabang__in=cabang_qs).select_related(
-            "cabang"
-        )
         self.fields["kategori"].initial = KategoriKoleksi.objects.filter(kode="umum").first()
-
-    def clean(self):
-        data = super().clean()
-        lokasi, cabang = data.get("lokasi"), data.get("cabang")
-        if lokasi and cabang and lokasi.cabang_id != cabang.pk:
-            self.add_error("lokasi", _("Lokasi rak ini milik cabang lain."))
-        return data
 
 
 class UbahEksemplarForm(forms.ModelForm):
     class Meta:
         model = Eksemplar
-        fields = [
-            "lokasi",
-            "kategori",
-            "nomor_panggil",
-            "sumber",
-            "harga",
-            "tanggal_terima",
-            "catatan",
-        ]
+        fields = list(Eksemplar.RINCIAN)
         widgets = {
             "tanggal_terima": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "catatan": forms.Textarea(attrs={"rows": 2}),
@@ -363,26 +345,12 @@ class UbahEksemplarForm(forms.ModelForm):
         self.fields["harga"].required = False
 
 
-class PindahEksemplarForm(forms.Form):
-    cabang = forms.ModelChoiceField(label=_("Cabang tujuan"), queryset=Cabang.objects.none())
-    lokasi = forms.ModelChoiceField(
-        label=_("Lokasi rak"), queryset=Lokasi.objects.none(), required=False
-    )
+class PindahEksemplarForm(CabangLokasiForm):
     alasan = forms.CharField(label=_("Alasan"), required=False, max_length=300)
 
-    def __init__(self, *args, cabang_qs, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cabang"].queryset = cabang_qs
-        self.fields["lokasi"].queryset = Lokasi.objects.filter(cabang__in=cabang_qs).select_related(
-            "cabang"
-        )
-
-    def clean(self):
-        data = super().clean()
-        lokasi, cabang = data.get("lokasi"), data.get("cabang")
-        if lokasi and cabang and lokasi.cabang_id != cabang.pk:
-            self.add_error("lokasi", _("Lokasi rak ini milik cabang lain."))
-        return data
+        self.fields["cabang"].label = _("Cabang tujuan")
 
 
 class AlasanForm(forms.Form):

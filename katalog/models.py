@@ -292,6 +292,17 @@ class Eksemplar(models.Model):
 
     objects = EksemplarQuerySet.as_manager()
 
+    # Details staff may correct in place; branch and status have their own services.
+    RINCIAN = (
+        "lokasi",
+        "kategori",
+        "nomor_panggil",
+        "sumber",
+        "harga",
+        "tanggal_terima",
+        "catatan",
+    )
+
     class Meta:
         verbose_name = _("eksemplar")
         verbose_name_plural = _("eksemplar")

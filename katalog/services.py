@@ -373,17 +373,6 @@ def tambah_eksemplar(
     return baru
 
 
-KOLOM_UBAH_EKSEMPLAR = (
-    "lokasi",
-    "kategori",
-    "nomor_panggil",
-    "sumber",
-    "harga",
-    "tanggal_terima",
-    "catatan",
-)
-
-
 def ubah_eksemplar(
     eksemplar: Eksemplar, *, oleh: Pengguna, data: dict, ip: str | None = None
 ) -> Eksemplar:
@@ -401,7 +390,7 @@ def ubah_eksemplar(
     with transaction.atomic():
         item = _kunci(eksemplar)
         sebelum, sesudah = {}, {}
-        for kolom in KOLOM_UBAH_EKSEMPLAR:
+        for kolom in Eksemplar.RINCIAN:
             if kolom in data and getattr(item, kolom) != data[kolom]:
                 sebelum[kolom] = str(getattr(item, kolom) or "")
                 sesudah[kolom] = str(data[kolom] or "")

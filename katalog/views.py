@@ -206,21 +206,9 @@ def tambah_eksemplar(request: AuthedRequest, pk: int):
     if request.method == "POST":
         form = TambahEksemplarForm(request.POST, cabang_qs=cabang_qs)
         if form.is_valid():
-            d = form.cleaned_data
             try:
                 baru = services.tambah_eksemplar(
-                    katalog,
-                    cabang=d["cabang"],
-                    kategori=d["kategori"],
-                    jumlah=d["jumlah"],
-                    oleh=request.user,
-                    sumber=d["sumber"],
-                    harga=d["harga"],
-                    tanggal_terima=d["tanggal_terima"],
-                    lokasi=d["lokasi"],
-                    nomor_panggil=d["nomor_panggil"],
-                    catatan=d["catatan"],
-                    ip=alamat_klien(request),
+                    katalog, oleh=request.user, ip=alamat_klien(request), **form.cleaned_data
                 )
             except services.KatalogGagal as exc:
                 form.add_error(None, str(exc))
@@ -320,7 +308,7 @@ def ubah_eksemplar(request: AuthedRequest, pk: int):
             services.ubah_eksemplar(
                 item,
                 oleh=request.user,
-                data={k: form.cleaned_data[k] for k in services.KOLOM_UBAH_EKSEMPLAR},
+                data={k: form.cleaned_data[k] for k in Eksemplar.RINCIAN},
                 ip=alamat_klien(request),
             )
         except services.KatalogGagal as exc:
