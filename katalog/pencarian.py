@@ -243,13 +243,6 @@ def bulatkan(n: int) -> int:
     return round(n / skala) * skala
 
 
-def hitung(qs: QuerySet, batas: int | None = None) -> tuple[int, bool]:
-    """The number of hits, counted no further than `batas` (+1 to know it was passed)."""
-    batas = BATAS_HITUNG if batas is None else batas
-    n = qs.order_by()[: batas + 1].count()
-    return min(n, batas), n <= batas
-
-
 def urutkan(
     qs: QuerySet, sq: SearchQuery | None, urut: str, total_pasti: bool
 ) -> tuple[QuerySet, str]:
@@ -264,29 +257,56 @@ def urutkan(
 FACET = ("jenis", "bahasa", "tahun", "cabang", "kategori", "tersedia", "topik")
 
 
-def hitung_dan_facet(
-    qs: QuerySet, batas: int | None = None
-) -> tuple[int, bool, dict[str, list[tuple[str, int]]]]:
-    """The capped count and the facet counts, from one pass over the hits.
+URUTAN_SQL = {
+    "relevansi": "skor DESC, id DESC",
+    "terbaru": "tahun DESC NULLS LAST, id DESC",
+    "judul": "judul_urut, id",
+}
 
-    The hits are read once (at most `batas` + 1 of them, each a heap row),
-    then counted and grouped in memory; reading them twice, once to count and
-    once for facets, was the largest cost of broad searches.
+
+@dataclass
+class Jalan:
+    """What one pass over the hits found."""
+
+    total: int
+    pasti: bool
+    facet: dict[str, list[tuple[str, int]]]
+    halaman_ids: list[int]  # the requested page, in order (only when pasti)
+
+
+def satu_jalan(
+    qs: QuerySet,
+    *,
+    batas: int,
+    sq: SearchQuery | None = None,
+    urut: str = "terbaru",
+    awal: int = 0,
+    jumlah: int,
+) -> Jalan:
+    """The capped count, the facet counts and the page of ids, from one pass over the hits.
+
+    The hits are read once (at most `batas` + 1 of them, each a heap row,
+    ranked as they are read when there is a text query), then counted,
+    grouped and sorted in memory. Reading them once to count, again for
+    facets and again to rank was the largest cost of a search.
     """
-    batas = BATAS_HITUNG if batas is None else batas
-    sub_sql, params = (
-        qs.order_by()
-        .values(
-            "jenis",
-            "bahasa",
-            "tahun",
-            "cabang_pemilik",
-            "cabang_tersedia",
-            "kategori_koleksi",
-            "subjek",
-        )[: batas + 1]
-        .query.sql_with_params()
-    )
+    kolom = [
+        "id",
+        "tahun",
+        "judul_urut",
+        "jenis",
+        "bahasa",
+        "cabang_pemilik",
+        "cabang_tersedia",
+        "kategori_koleksi",
+        "subjek",
+    ]
+    if sq is not None:
+        qs = qs.annotate(skor=SearchRank(F("vektor"), sq, weights=BOBOT))
+        kolom.append("skor")
+    elif urut == "relevansi":
+        urut = "terbaru"
+    sub_sql, params = qs.order_by().values(*kolom)[: batas + 1].query.sql_with_params()
     kasus = " ".join(
         f"WHEN {_kondisi_tahun(dari, sampai)} THEN '{kunci}'"
         for kunci, (dari, sampai) in RENTANG_TAHUN.items()
@@ -302,20 +322,27 @@ def hitung_dan_facet(
         UNION ALL SELECT 'tersedia', 'ya', count(*) FROM hits WHERE cardinality(cabang_tersedia) > 0
         UNION ALL (SELECT 'topik', s, count(*) FROM hits, unnest(subjek) s GROUP BY 2
                    ORDER BY 3 DESC, 2 LIMIT 12)
+        UNION ALL SELECT 'halaman', id::text, posisi FROM (
+            SELECT id, row_number() OVER (ORDER BY {URUTAN_SQL[urut]}) AS posisi FROM hits
+        ) urutan WHERE posisi > %s AND posisi <= %s
     """
-    hasil: dict[str, list[tuple[str, int]]] = {k: [] for k in FACET}
-    total = 0
+    facet: dict[str, list[tuple[str, int]]] = {k: [] for k in FACET}
+    total, halaman = 0, []
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for nama, nilai, jumlah in cursor.fetchall():
+        cursor.execute(sql, [*params, awal, awal + jumlah])
+        for nama, nilai, angka in cursor.fetchall():
             if nama == "total":
-                total = jumlah
-            elif nilai is not None and jumlah:
-                hasil[nama].append((nilai, jumlah))
+                total = angka
+            elif nama == "halaman":
+                halaman.append((angka, int(nilai)))
+            elif nilai is not None and angka:
+                facet[nama].append((nilai, angka))
     for nama in ("jenis", "bahasa", "cabang", "kategori"):
-        hasil[nama].sort(key=lambda x: (-x[1], x[0]))
-    hasil["tahun"].sort(key=lambda x: list(RENTANG_TAHUN).index(x[0]), reverse=True)
-    return min(total, batas), total <= batas, hasil
+        facet[nama].sort(key=lambda x: (-x[1], x[0]))
+    facet["tahun"].sort(key=lambda x: list(RENTANG_TAHUN).index(x[0]), reverse=True)
+    pasti = total <= batas
+    ids = [pk for _posisi, pk in sorted(halaman)] if pasti else []
+    return Jalan(min(total, batas), pasti, facet, ids)
 
 
 def _kondisi_tahun(dari: int | None, sampai: int | None) -> str:
@@ -329,25 +356,52 @@ def _kondisi_tahun(dari: int | None, sampai: int | None) -> str:
 
 def cari(kueri: Kueri, *, dengan_facet: bool = True, qs: QuerySet | None = None) -> Hasil:
     hits, sq = saring(kueri, qs)
+    urut = kueri.urut if kueri.urut in URUTAN_SQL else "relevansi"
+    if sq is None and urut == "relevansi":
+        urut = "terbaru"
+    halaman = max(1, min(kueri.halaman, MAKS_HALAMAN))
+    awal = (halaman - 1) * PER_HALAMAN
     taksiran = perkiraan(hits)
     luas = taksiran > BATAS_PERKIRAAN
     batas = SAMPEL_FACET if luas else BATAS_HITUNG
-    if dengan_facet:
-        total, pasti, facet = hitung_dan_facet(hits, batas)
-    else:
-        (total, pasti), facet = hitung(hits, batas), {}
+    jalan = satu_jalan(
+        hits,
+        batas=batas,
+        sq=sq if urut == "relevansi" else None,
+        urut=urut,
+        awal=awal,
+        jumlah=PER_HALAMAN,
+    )
+    total, pasti = jalan.total, jalan.pasti
     if luas and pasti:
         luas = False  # the estimate was far off: the hits are few after all
     elif luas:
         total = max(bulatkan(taksiran), total + 1)
-    urut = kueri.urut if kueri.urut in ("relevansi", "terbaru", "judul") else "relevansi"
-    if sq is None and urut == "relevansi":
-        urut = "terbaru"
-    terurut, urut_dipakai = urutkan(hits, sq, urut, pasti)
     jumlah_halaman = max(1, min(MAKS_HALAMAN, -(-total // PER_HALAMAN)))
-    halaman = min(max(1, kueri.halaman), jumlah_halaman)
-    awal = (halaman - 1) * PER_HALAMAN
-    rekaman = list(terurut[awal : awal + PER_HALAMAN])
+    if halaman > jumlah_halaman:
+        halaman = jumlah_halaman
+        awal = (halaman - 1) * PER_HALAMAN
+        jalan.halaman_ids = []
+        if pasti:
+            jalan = satu_jalan(
+                hits,
+                batas=batas,
+                sq=sq if urut == "relevansi" else None,
+                urut=urut,
+                awal=awal,
+                jumlah=PER_HALAMAN,
+            )
+    if pasti:
+        # Every hit was read in the pass: the page is already ranked and cut.
+        baris = hits.in_bulk(jalan.halaman_ids)
+        rekaman = [baris[pk] for pk in jalan.halaman_ids if pk in baris]
+        urut_dipakai = urut
+    else:
+        # Too many to rank: walk an index in order and stop after one page.
+        terurut, urut_dipakai = urutkan(
+            hits, None, "judul" if urut == "judul" else "terbaru", False
+        )
+        rekaman = list(terurut[awal : awal + PER_HALAMAN])
     saran = ""
     if kueri.q.strip() and total < 3:
         saran = saran_ejaan(kueri.q)
@@ -359,7 +413,7 @@ def cari(kueri: Kueri, *, dengan_facet: bool = True, qs: QuerySet | None = None)
         halaman=halaman,
         jumlah_halaman=jumlah_halaman,
         urut=urut_dipakai,
-        facet=facet,
+        facet=jalan.facet if dengan_facet else {},
         facet_pasti=pasti,
         facet_dari=batas,
         saran=saran,

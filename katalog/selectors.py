@@ -38,33 +38,36 @@ def jelajah() -> list[Tajuk]:
     return list(Tajuk.objects.filter(jenis=Tajuk.Jenis.SUBJEK).order_by("-jumlah")[:16])
 
 
-def _url(params: QueryDict) -> str:
-    params = params.copy()
-    params.pop("halaman", None)
-    return "?" + urlencode(list(params.lists()), doseq=True)
+def _pasangan(get: QueryDict) -> list[tuple[str, str]]:
+    """The query's parameters as pairs, without the page (a new filter starts at page 1)."""
+    return [(k, v) for k, daftar in get.lists() if k != "halaman" for v in daftar]
+
+
+def _url(pasangan: list[tuple[str, str]]) -> str:
+    return "?" + urlencode(pasangan)
 
 
 def facet_tampil(facet_mentah: dict, get: QueryDict) -> list[dict]:
     """Facets as the page shows them: label, count and the link that toggles each value."""
     berlabel = pencarian.beri_label(facet_mentah)
+    dasar = _pasangan(get)
     hasil = []
     for nama, judul in NAMA_FACET.items():
-        nilai_aktif = set(get.getlist(nama))
         baris = []
         for nilai, label, jumlah in berlabel.get(nama, []):
             if nama == "tersedia":
                 nilai, label = "1", _("Ada di rak sekarang")
-            params = get.copy()
-            aktif = nilai in nilai_aktif
-            daftar = [v for v in params.getlist(nama) if v != nilai]
-            params.setlist(nama, daftar if aktif else [*daftar, nilai])
+            aktif = (nama, nilai) in dasar
+            pasangan = (
+                [p for p in dasar if p != (nama, nilai)] if aktif else [*dasar, (nama, nilai)]
+            )
             baris.append(
                 {
                     "nilai": nilai,
                     "label": label,
                     "jumlah": jumlah,
                     "aktif": aktif,
-                    "url": _url(params),
+                    "url": _url(pasangan),
                 }
             )
         if baris:
@@ -74,23 +77,26 @@ def facet_tampil(facet_mentah: dict, get: QueryDict) -> list[dict]:
 
 def saringan_aktif(get: QueryDict) -> list[dict]:
     """The filters in force, each with the link that removes it."""
-    label_cabang = nama_cabang()
-    aktif = []
-    for nama in NAMA_FACET:
-        for nilai in get.getlist(nama):
-            params = get.copy()
-            params.setlist(nama, [v for v in params.getlist(nama) if v != nilai])
-            label = nilai
-            if nama == "cabang" and nilai.isdigit():
-                label = label_cabang.get(int(nilai), nilai)
-            elif nama == "tersedia":
-                label = _("Ada di rak sekarang")
-            else:
-                label = dict(
-                    (v, lab) for v, lab, _n in pencarian.beri_label({nama: [(nilai, 0)]})[nama]
-                ).get(nilai, nilai)
-            aktif.append({"judul": NAMA_FACET[nama], "label": label, "url": _url(params)})
-    return aktif
+    dasar = _pasangan(get)
+    aktif = [(nama, nilai) for nama, nilai in dasar if nama in NAMA_FACET]
+    if not aktif:
+        return []
+    label = {
+        nama: dict((v, lab) for v, lab, _n in daftar)
+        for nama, daftar in pencarian.beri_label(
+            {nama: [(nilai, 0) for n, nilai in aktif if n == nama] for nama in NAMA_FACET}
+        ).items()
+    }
+    return [
+        {
+            "judul": NAMA_FACET[nama],
+            "label": _("Ada di rak sekarang")
+            if nama == "tersedia"
+            else label[nama].get(nilai, nilai),
+            "url": _url([p for p in dasar if p != (nama, nilai)]),
+        }
+        for nama, nilai in aktif
+    ]
 
 
 def nomor_halaman(halaman: int, jumlah: int) -> list[int | None]:
