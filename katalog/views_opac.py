@@ -41,7 +41,6 @@ def cari(request: HtmxHttpRequest) -> HttpResponse:
             "facet": selectors.facet_tampil(hasil.facet, request.GET),
             "saringan_aktif": selectors.saringan_aktif(request.GET),
             "urutan": URUTAN,
-            "nama_cabang": selectors.nama_cabang(),
             "halaman": selectors.nomor_halaman(hasil.halaman, hasil.jumlah_halaman),
             "nomor_awal": (hasil.halaman - 1) * pencarian.PER_HALAMAN + 1,
         },

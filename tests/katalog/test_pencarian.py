@@ -187,7 +187,8 @@ def test_halaman_dibatasi(buat_rekaman, monkeypatch):
 def test_saran_ketik_mengabaikan_kata_umum_dan_awalan_terlalu_pendek(buat_rekaman):
     buat_rekaman("Sejarah dan budaya Betawi")
     assert pencarian.saran_ketik("pe") == []  # two letters alone match too much
-    assert pencarian.saran_ketik("sejarah dan bu")[0]["teks"] == "Sejarah dan budaya Betawi"
+    assert pencarian.saran_ketik("sejarah dan bud")[0]["teks"] == "Sejarah dan budaya Betawi"
+    assert pencarian.saran_ketik("sejarah bu") == []
     assert pencarian.saran_ketik("dan bet")[0]["teks"] == "Sejarah dan budaya Betawi"
     assert pencarian.saran_ketik("dan be") == []
 
