@@ -13,6 +13,7 @@ from katalog import nomor_standar
 from katalog.models import (
     Eksemplar,
     JenisBahan,
+    Katalog,
     KategoriKoleksi,
     Lokasi,
     SumberDigital,
@@ -56,7 +57,8 @@ class KueriForm(forms.Form):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.fields["cabang"].choices = [(c.pk, c.nama) for c in Cabang.objects.aktif()]
+        # Every branch, closed ones too: their records still carry them as facets.
+        self.fields["cabang"].choices = list(Cabang.objects.values_list("id", "nama"))
         self.fields["kategori"].choices = list(KategoriKoleksi.objects.values_list("id", "nama"))
 
     def clean_bahasa(self):
@@ -277,9 +279,27 @@ class MarcForm(forms.Form):
 
     def clean_teks(self):
         try:
-            return marc_mod.dari_teks(self.cleaned_data["teks"])
+            record = marc_mod.dari_teks(self.cleaned_data["teks"])
         except marc_mod.MarcTidakValid as exc:
             raise ValidationError(exc.masalah) from None
+        masalah = masalah_panjang(marc_mod.kolom_dari_marc(record))
+        if masalah:
+            raise ValidationError(masalah)
+        return record
+
+
+def masalah_panjang(kolom: dict) -> list[str]:
+    """Derived values longer than their column allows, said per field."""
+    masalah = []
+    for field in Katalog._meta.get_fields():
+        batas = getattr(field, "max_length", None)
+        nilai = kolom.get(field.name)
+        if batas and isinstance(nilai, str) and len(nilai) > batas:
+            masalah.append(
+                _("%(f)s terlalu panjang: %(n)d karakter, paling banyak %(b)d.")
+                % {"f": str(field.verbose_name).capitalize(), "n": len(nilai), "b": batas}
+            )
+    return masalah
 
 
 class CabangLokasiForm(forms.Form):

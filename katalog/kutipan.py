@@ -35,7 +35,8 @@ def ris(k: Katalog, url: str) -> str:
     ]
     baris += [("KW", s) for s in k.subjek]
     baris.append(("UR", url))
-    teks = [f"{tag}  - {nilai}" for tag, nilai in baris if nilai]
+    # A RIS value is one line: notes and abstracts keep their words, not their breaks.
+    teks = [f"{tag}  - {' '.join(str(nilai).split())}" for tag, nilai in baris if nilai]
     return "\r\n".join([*teks, "ER  - "]) + "\r\n"
 
 

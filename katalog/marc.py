@@ -48,7 +48,7 @@ JENIS_DARI_LEADER06 = {
 }
 
 PERAN_BAWAAN = "pengarang"
-TAG_CATATAN = ("500", "502", "504", "505", "508", "511", "518", "521", "530", "534", "546")
+TAG_CATATAN = ("500", "502", "504", "505", "508", "511", "518", "530", "534", "546")
 TAG_SUBJEK = ("650", "600", "610", "611", "630", "651", "655")
 TAG_PENGARANG_UTAMA = ("100", "110", "111")
 TAG_PENGARANG_TAMBAHAN = ("700", "710", "711")
@@ -285,74 +285,112 @@ def _atur_008(record: Record, bahasa: str, tahun: str) -> None:
     _ganti(record, ("008",), [Field(tag="008", data=data)])
 
 
+def _daftar(teks: str) -> list[str]:
+    return [v for v in (teks or "").split(" ; ") if v]
+
+
 def terapkan_isian(record: Record, isian: Isian) -> Record:
-    """Write the form's fields into `record` (ISBD punctuation added), keeping the rest."""
-    _atur_leader(record, isian.jenis)
-    _atur_008(record, isian.bahasa, isian.tahun_terbit)
-    judul_a = isian.judul.strip()
-    if isian.anak_judul:
+    """Write the form's fields into `record` (ISBD punctuation added), keeping the rest.
+
+    A group of tags is rewritten only when the form changed what the record
+    says there, so an untouched field keeps its own tag, indicators and
+    subfields (a 110, a 100 $d, a 651); a changed one replaces every tag its
+    column is read from, so nothing is duplicated.
+    """
+    lama = kolom_dari_marc(record)
+    pengarang = [
+        (n.strip(), p.strip() or PERAN_BAWAAN) for n, p in (isian.pengarang or []) if n.strip()
+    ]
+    if isian.jenis != lama["jenis"] or not str(record.leader).strip("0 "):
+        _atur_leader(record, isian.jenis)
+    if (
+        record.get("008") is None
+        or isian.bahasa != lama["bahasa"]
+        or isian.tahun_terbit != lama["tahun_terbit"]
+    ):
+        _atur_008(record, isian.bahasa, isian.tahun_terbit)
+    judul = (isian.judul.strip(), isian.anak_judul.strip(), isian.pernyataan_tanggung_jawab.strip())
+    if (
+        judul != (lama["judul"], lama["anak_judul"], lama["pernyataan_tanggung_jawab"])
+        or record.get("245") is None
+    ):
+        _ganti(record, ("245",), [_field_245(*judul, ada_pengarang=bool(pengarang))])
+    if pengarang != [(p["nama"], p["peran"]) for p in lama["pengarang"]]:
+        _ganti(record, TAG_PENGARANG_UTAMA + TAG_PENGARANG_TAMBAHAN, _field_pengarang(pengarang))
+    if isian.edisi != lama["edisi"]:
+        _ganti(record, ("250",), [_df("250", "  ", [("a", isian.edisi)])] if isian.edisi else [])
+    terbit = (isian.tempat_terbit, isian.penerbit, isian.tahun_terbit)
+    if terbit != (lama["tempat_terbit"], lama["penerbit"], lama["tahun_terbit"]):
+        _ganti(record, TAG_TERBITAN, _field_terbit(*terbit))
+    if list(isian.isbn or []) != _daftar(lama["isbn"]):
+        _ganti(record, ("020",), [_df("020", "  ", [("a", v)]) for v in isian.isbn or []])
+    if list(isian.issn or []) != _daftar(lama["issn"]):
+        _ganti(record, ("022",), [_df("022", "  ", [("a", v)]) for v in isian.issn or []])
+    if isian.nomor_panggil != lama["nomor_panggil"]:
+        baru = [_df("084", "  ", [("a", isian.nomor_panggil)])] if isian.nomor_panggil else []
+        _ganti(record, ("084", "090", "099"), baru)
+    if isian.ddc != lama["ddc"]:
+        _ganti(record, ("082",), [_df("082", "04", [("a", isian.ddc)])] if isian.ddc else [])
+    if isian.deskripsi_fisik != lama["deskripsi_fisik"]:
+        baru = [_df("300", "  ", [("a", isian.deskripsi_fisik)])] if isian.deskripsi_fisik else []
+        _ganti(record, ("300",), baru)
+    if isian.seri != lama["seri"]:
+        _ganti(
+            record,
+            ("490", "440", "830"),
+            [_df("490", "0 ", [("a", isian.seri)])] if isian.seri else [],
+        )
+    if _baris(isian.catatan) != _baris(lama["catatan"]):
+        _ganti(record, TAG_CATATAN, [_df("500", "  ", [("a", b)]) for b in _baris(isian.catatan)])
+    if _baris(isian.abstrak) != _baris(lama["abstrak"]):
+        _ganti(record, ("520",), [_df("520", "  ", [("a", b)]) for b in _baris(isian.abstrak)])
+    if isian.audiens != lama["audiens"]:
+        _ganti(
+            record, ("521",), [_df("521", "  ", [("a", isian.audiens)])] if isian.audiens else []
+        )
+    if list(isian.subjek or []) != lama["subjek"]:
+        _ganti(record, TAG_SUBJEK, [_field_subjek(s) for s in isian.subjek or []])
+    return record
+
+
+def _field_245(judul: str, anak_judul: str, tanggung_jawab: str, *, ada_pengarang: bool) -> Field:
+    judul_a, judul_b = judul, anak_judul
+    if anak_judul:
         judul_a += " :"
-    judul_b = isian.anak_judul.strip()
-    if isian.pernyataan_tanggung_jawab:
+    if tanggung_jawab:
         if judul_b:
             judul_b += " /"
         else:
             judul_a += " /"
-    pengarang = [(n.strip(), p.strip()) for n, p in (isian.pengarang or []) if n.strip()]
-    nonfiling = "0"
-    _ganti(
-        record,
-        ("245",),
-        [
-            _df(
-                "245",
-                ("1" if pengarang else "0") + nonfiling,
-                [("a", judul_a), ("b", judul_b), ("c", isian.pernyataan_tanggung_jawab.strip())],
-            )
-        ],
-    )
-    utama = []
-    tambahan = []
+    ind1 = "1" if ada_pengarang else "0"
+    return _df("245", ind1 + "0", [("a", judul_a), ("b", judul_b), ("c", tanggung_jawab)])
+
+
+def _field_pengarang(pengarang: list[tuple[str, str]]) -> list[Field]:
+    hasil = []
     for i, (nama, peran) in enumerate(pengarang):
-        pairs = [("a", nama + ("," if peran and peran != PERAN_BAWAAN else ""))]
-        if peran and peran != PERAN_BAWAAN:
+        berperan = peran and peran != PERAN_BAWAAN
+        pairs = [("a", nama + ("," if berperan else ""))]
+        if berperan:
             pairs.append(("e", peran))
         ind1 = "1" if "," in nama else "0"
-        (utama if i == 0 else tambahan).append(_df("100" if i == 0 else "700", ind1 + " ", pairs))
-    _ganti(record, ("100",), utama)
-    _ganti(record, ("700",), tambahan)
-    _ganti(record, ("250",), [_df("250", "  ", [("a", isian.edisi)])] if isian.edisi else [])
-    terbit = []
-    if isian.tempat_terbit or isian.penerbit or isian.tahun_terbit:
-        tempat = isian.tempat_terbit + (" :" if isian.penerbit else "")
-        penerbit = isian.penerbit + ("," if isian.tahun_terbit else "")
-        if isian.tempat_terbit and not isian.penerbit and isian.tahun_terbit:
-            tempat += ","
-        terbit = [_df("264", " 1", [("a", tempat), ("b", penerbit), ("c", isian.tahun_terbit)])]
-    _ganti(record, TAG_TERBITAN, terbit)
-    _ganti(record, ("020",), [_df("020", "  ", [("a", v)]) for v in isian.isbn or []])
-    _ganti(record, ("022",), [_df("022", "  ", [("a", v)]) for v in isian.issn or []])
-    _ganti(
-        record,
-        ("084",),
-        [_df("084", "  ", [("a", isian.nomor_panggil)])] if isian.nomor_panggil else [],
-    )
-    _ganti(record, ("082",), [_df("082", "04", [("a", isian.ddc)])] if isian.ddc else [])
-    _ganti(
-        record,
-        ("300",),
-        [_df("300", "  ", [("a", isian.deskripsi_fisik)])] if isian.deskripsi_fisik else [],
-    )
-    _ganti(record, ("490", "440"), [_df("490", "0 ", [("a", isian.seri)])] if isian.seri else [])
-    _ganti(
-        record,
-        ("500",),
-        [_df("500", "  ", [("a", baris)]) for baris in _baris(isian.catatan)],
-    )
-    _ganti(record, ("520",), [_df("520", "  ", [("a", baris)]) for baris in _baris(isian.abstrak)])
-    _ganti(record, ("521",), [_df("521", "  ", [("a", isian.audiens)])] if isian.audiens else [])
-    _ganti(record, ("650",), [_df("650", " 4", [("a", s)]) for s in isian.subjek or []])
-    return record
+        hasil.append(_df("100" if i == 0 else "700", ind1 + " ", pairs))
+    return hasil
+
+
+def _field_terbit(tempat: str, penerbit: str, tahun: str) -> list[Field]:
+    if not (tempat or penerbit or tahun):
+        return []
+    a = tempat + (" :" if penerbit else ("," if tempat and tahun else ""))
+    b = penerbit + ("," if tahun else "")
+    return [_df("264", " 1", [("a", a), ("b", b), ("c", tahun)])]
+
+
+def _field_subjek(teks: str) -> Field:
+    """A topical subject; "Jakarta -- Sejarah" becomes $aJakarta$xSejarah."""
+    bagian = [b.strip() for b in teks.split("--") if b.strip()]
+    pairs = [("a", bagian[0])] + [("x", b) for b in bagian[1:]]
+    return _df("650", " 4", pairs)
 
 
 def isian_dari_katalog(kolom: dict) -> dict:
@@ -399,8 +437,20 @@ class MarcTidakValid(ValueError):
         self.masalah = masalah
 
 
+DOLAR = "{dollar}"  # MarcEdit's escape for a "$" inside data ("US$ 12")
+
+
 def ke_teks(record: Record) -> str:
-    return str(record).strip() + "\n"
+    baris = []
+    for field in record.get_fields():
+        if field.is_control_field():
+            baris.append(f"={field.tag}  {field.data.replace(' ', chr(92))}")
+        else:
+            ind = "".join(i if i != " " else "\\" for i in field.indicators)
+            isi = "".join(f"${s.code}{s.value.replace('$', DOLAR)}" for s in field.subfields)
+            baris.append(f"={field.tag}  {ind}{isi}")
+    leader = str(record.leader).replace(" ", "\\")
+    return "\n".join([f"=LDR  {leader}", *baris]) + "\n"
 
 
 def dari_teks(teks: str) -> Record:
@@ -464,7 +514,7 @@ def _field_data(tag: str, isi: str, nomor: int) -> tuple[Field | None, str]:
                 "n": nomor,
                 "k": code,
             }
-        subfields.append(Subfield(code=code, value=value))
+        subfields.append(Subfield(code=code, value=value.replace(DOLAR, "$")))
     if not subfields:
         return None, _("Baris %(n)d: ruas %(t)s tidak punya subruas.") % {"n": nomor, "t": tag}
     return Field(tag=tag, indicators=indikator, subfields=subfields), ""

@@ -56,28 +56,63 @@ RENTANG_TAHUN = {
 BOBOT_FIELD = {"judul": "A", "pengarang": "B", "subjek": "C", "penerbit": "D", "seri": "D"}
 
 
+# stopwords-iso also lists words that are content in a library catalogue
+# ("Ibu", "Tahun baru", "Masalah kota"): those are searched, not dropped.
+BUKAN_KATA_UMUM = frozenset(
+    [
+        "ibu",
+        "bapak",
+        "tahun",
+        "hari",
+        "bulan",
+        "baru",
+        "besar",
+        "kecil",
+        "masalah",
+        "waktu",
+        "awal",
+        "akhir",
+        "tanya",
+        "jawab",
+        "aku",
+        "dia",
+        "kata",
+        "orang",
+        "anak",
+        "rumah",
+        "jalan",
+        "kerja",
+        "mata",
+        "tangan",
+        "kota",
+        "negara",
+        "dunia",
+    ]
+)
+
+
 @lru_cache(maxsize=1)
 def kata_umum() -> frozenset[str]:
     """Indonesian function words (stopwords-iso, pinned in pyproject.toml)."""
-    return frozenset(stopwordsiso.stopwords("id"))
+    return frozenset(stopwordsiso.stopwords("id")) - BUKAN_KATA_UMUM
 
 
 def tanpa_kata_umum(q: str) -> str:
     """Drop stopwords outside quoted phrases, unless nothing would be left."""
+    if re.search(r"\bOR\b", q):
+        return q  # dropping a word next to OR would change what the OR joins
     bagian = re.split(r'("[^"]*")', q)
     hasil = []
     for b in bagian:
         if b.startswith('"'):
             hasil.append(b)
             continue
-        kata = [
-            w for w in b.split() if w.lower().lstrip("-") not in kata_umum() or w.upper() == "OR"
-        ]
+        # An exclusion ("-dan") is kept: dropping it would widen the search.
+        kata = [w for w in b.split() if w.startswith("-") or w.lower() not in kata_umum()]
         hasil.append(" ".join(kata))
-    teks = " ".join(h for h in hasil if h.strip())
-    teks = re.sub(r"^(\s*OR\s+)+|(\s+OR\s*)+$", "", teks).strip()
-    if not re.search(r"\w", teks.replace("OR", "")):
-        return q
+    teks = " ".join(h for h in hasil if h.strip()).strip()
+    if not re.search(r"(^|\s)[^-\s]", teks) or not re.search(r"\w", teks):
+        return q  # nothing but function words (or exclusions) would be left
     return teks
 
 
@@ -282,6 +317,7 @@ def satu_jalan(
     urut: str = "terbaru",
     awal: int = 0,
     jumlah: int,
+    kueri: Kueri | None = None,
 ) -> Jalan:
     """The capped count, the facet counts and the page of ids, from one pass over the hits.
 
@@ -311,15 +347,23 @@ def satu_jalan(
         f"WHEN {_kondisi_tahun(dari, sampai)} THEN '{kunci}'"
         for kunci, (dari, sampai) in RENTANG_TAHUN.items()
     )
+    # The counts must match what a click on the value will find: with "on the
+    # shelf" chosen, a branch counts the records on its shelves; with branches
+    # chosen, "on the shelf" counts records on the shelves of those branches.
+    kolom_cabang = "cabang_tersedia" if kueri and kueri.tersedia else "cabang_pemilik"
+    cabang_dipilih = [int(c) for c in (kueri.cabang if kueri else [])]
+    syarat_tersedia = (
+        "cabang_tersedia && %s::int[]" if cabang_dipilih else "cardinality(cabang_tersedia) > 0"
+    )
     sql = f"""
         WITH hits AS MATERIALIZED ({sub_sql})
         SELECT 'total', NULL, count(*) FROM hits
         UNION ALL SELECT 'jenis', jenis, count(*) FROM hits GROUP BY 2
         UNION ALL SELECT 'bahasa', bahasa, count(*) FROM hits WHERE bahasa <> '' GROUP BY 2
         UNION ALL SELECT 'tahun', CASE {kasus} END, count(*) FROM hits WHERE tahun IS NOT NULL GROUP BY 2
-        UNION ALL SELECT 'cabang', c::text, count(*) FROM hits, unnest(cabang_pemilik) c GROUP BY 2
+        UNION ALL SELECT 'cabang', c::text, count(*) FROM hits, unnest({kolom_cabang}) c GROUP BY 2
         UNION ALL SELECT 'kategori', k::text, count(*) FROM hits, unnest(kategori_koleksi) k GROUP BY 2
-        UNION ALL SELECT 'tersedia', 'ya', count(*) FROM hits WHERE cardinality(cabang_tersedia) > 0
+        UNION ALL SELECT 'tersedia', 'ya', count(*) FROM hits WHERE {syarat_tersedia}
         UNION ALL (SELECT 'topik', s, count(*) FROM hits, unnest(subjek) s GROUP BY 2
                    ORDER BY 3 DESC, 2 LIMIT 12)
         UNION ALL SELECT 'halaman', id::text, posisi FROM (
@@ -329,7 +373,8 @@ def satu_jalan(
     facet: dict[str, list[tuple[str, int]]] = {k: [] for k in FACET}
     total, halaman = 0, []
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, awal, awal + jumlah])
+        tambahan = [cabang_dipilih] if cabang_dipilih else []
+        cursor.execute(sql, [*params, *tambahan, awal, awal + jumlah])
         for nama, nilai, angka in cursor.fetchall():
             if nama == "total":
                 total = angka
@@ -371,6 +416,7 @@ def cari(kueri: Kueri, *, dengan_facet: bool = True, qs: QuerySet | None = None)
         urut=urut,
         awal=awal,
         jumlah=PER_HALAMAN,
+        kueri=kueri,
     )
     total, pasti = jalan.total, jalan.pasti
     if luas and pasti:
@@ -390,6 +436,7 @@ def cari(kueri: Kueri, *, dengan_facet: bool = True, qs: QuerySet | None = None)
                 urut=urut,
                 awal=awal,
                 jumlah=PER_HALAMAN,
+                kueri=kueri,
             )
     if pasti:
         # Every hit was read in the pass: the page is already ranked and cut.
@@ -473,16 +520,22 @@ def _jarak(a: str, b: str, batas: int = 2) -> int:
     return baris[-1]
 
 
+MAKS_KOREKSI = 4  # unknown words corrected per query: each costs a scan of candidates
+
+
 def _kata_terdekat(kata: str) -> str | None:
     from katalog.models import KosaKata
 
     calon = (
         KosaKata.objects.filter(
-            panjang__gte=len(kata) - 2, panjang__lte=len(kata) + 2, kata__startswith=kata[:1]
+            panjang__gte=len(kata) - 2,
+            panjang__lte=len(kata) + 2,
+            kata__startswith=kata[:1],
+            jumlah__gt=0,
         )
         .exclude(kata=kata)
         .order_by("-jumlah")
-        .values_list("kata", "jumlah")[:5000]
+        .values_list("kata", "jumlah")[:2000]
     )
     terbaik = None
     for kandidat, jumlah in calon:
@@ -493,20 +546,25 @@ def _kata_terdekat(kata: str) -> str | None:
 
 
 def saran_ejaan(q: str) -> str:
-    """A corrected query from the catalogue's own vocabulary, or "" if none is better."""
+    """The query with misspelt words replaced by the catalogue's own, or "" if none is better.
+
+    Only words are replaced, so quotes, OR and -exclusions stay as typed.
+    """
     from katalog.models import KosaKata
 
     kata = _kata_polos(q)
-    dikenal = dict(KosaKata.objects.filter(kata__in=kata).values_list("kata", "jumlah"))
-    hasil, berubah = [], False
-    for w in kata:
-        if w in dikenal or len(w) < 4 or w in kata_umum() or w.isdigit():
-            hasil.append(w)
-            continue
-        ganti = _kata_terdekat(w)
-        hasil.append(ganti or w)
-        berubah = berubah or bool(ganti)
-    return " ".join(hasil) if berubah else ""
+    dikenal = set(
+        KosaKata.objects.filter(kata__in=kata, jumlah__gt=0).values_list("kata", flat=True)
+    )
+    asing = [
+        w
+        for w in dict.fromkeys(kata)
+        if w not in dikenal and len(w) >= 4 and w not in kata_umum() and not w.isdigit()
+    ][:MAKS_KOREKSI]
+    ganti = {w: k for w in asing if (k := _kata_terdekat(w))}
+    if not ganti:
+        return ""
+    return re.sub(r"\w+", lambda m: ganti.get(m.group(0).lower(), m.group(0)), q.strip())
 
 
 def beri_label(

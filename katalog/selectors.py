@@ -57,10 +57,13 @@ def facet_tampil(facet_mentah: dict, get: QueryDict) -> list[dict]:
         for nilai, label, jumlah in berlabel.get(nama, []):
             if nama == "tersedia":
                 nilai, label = "1", _("Ada di rak sekarang")
-            aktif = (nama, nilai) in dasar
-            pasangan = (
-                [p for p in dasar if p != (nama, nilai)] if aktif else [*dasar, (nama, nilai)]
-            )
+            if nama == "tersedia":  # "on" from the checkbox, "1" from a link
+                aktif = any(k == "tersedia" for k, _v in dasar)
+                tanpa = [p for p in dasar if p[0] != "tersedia"]
+            else:
+                aktif = (nama, nilai) in dasar
+                tanpa = [p for p in dasar if p != (nama, nilai)]
+            pasangan = tanpa if aktif else [*dasar, (nama, nilai)]
             baris.append(
                 {
                     "nilai": nilai,
@@ -144,16 +147,11 @@ def karya_lain_pengarang(katalog: Katalog, jumlah: int = 5) -> list[Katalog]:
 def karya_lain_subjek(katalog: Katalog, jumlah: int = 5) -> list[Katalog]:
     if not katalog.subjek:
         return []
-    return list(
-        Katalog.objects.opac()
-        .defer("marc")
-        .filter(subjek__overlap=katalog.subjek)
-        .exclude(pk=katalog.pk)
-        .exclude(
-            pengarang__contains=[{"nama": katalog.pengarang_utama}] if katalog.pengarang else Q()
-        )
-        .order_by("-tahun", "-id")[:jumlah]
-    )
+    qs = Katalog.objects.opac().defer("marc").filter(subjek__overlap=katalog.subjek)
+    qs = qs.exclude(pk=katalog.pk)
+    if katalog.pengarang:  # the author's own works are listed separately
+        qs = qs.exclude(pengarang__contains=[{"nama": katalog.pengarang_utama}])
+    return list(qs.order_by("-tahun", "-id")[:jumlah])
 
 
 def ringkasan_eksemplar(katalog_ids: list[int]) -> dict[int, dict[str, int]]:

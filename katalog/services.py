@@ -66,7 +66,9 @@ def simpan_marc(
             lama = None
         else:
             katalog = Katalog.objects.select_for_update().get(pk=katalog.pk)
-            lama = {k: getattr(katalog, k) for k in (*KOLOM_AUDIT, "subjek", "pengarang")}
+            lama = {
+                k: getattr(katalog, k) for k in (*KOLOM_AUDIT, "subjek", "pengarang", "tampil_opac")
+            }
         _pastikan_nomor_kontrol(record, katalog)
         _ganti_field(record, "005", timezone.now().strftime("%Y%m%d%H%M%S.0"))
         kolom = marc_mod.kolom_dari_marc(record)
@@ -126,7 +128,11 @@ def muat_massal(records: list[Record], *, ukuran_batch: int = 2000) -> list[Kata
             "nomor_kontrol", flat=True
         )
     )
-    perlu = [i for i, n in enumerate(f001) if not n or n in dipakai or f001.index(n) != i]
+    perlu, dilihat = [], set(dipakai)
+    for i, n in enumerate(f001):
+        if not n or n in dilihat:
+            perlu.append(i)
+        dilihat.add(n)
     if perlu:
         baru = penomoran.alokasikan(
             "katalog.nomor_kontrol",
@@ -177,6 +183,35 @@ def muat_eksemplar_massal(data: list[dict], *, ukuran_batch: int = 5000) -> list
     hasil = Eksemplar.objects.bulk_create(rows, batch_size=ukuran_batch)
     segarkan_ketersediaan([d["katalog"].pk for d in data])
     return hasil
+
+
+def atur_tampil_opac(
+    katalog: Katalog, *, tampil: bool, oleh: Pengguna, alasan: str = "", ip: str | None = None
+) -> Katalog:
+    """Show a record in the OPAC or hide it (a withdrawn title, an internal document).
+
+    Hidden records give the public no suggestions: their headings and words
+    leave the autocomplete and "did you mean" counts.
+    """
+    akses.wajib_boleh(oleh, None, permission=IZIN_UBAH_KATALOG)
+    with transaction.atomic():
+        katalog = Katalog.objects.select_for_update().get(pk=katalog.pk)
+        if katalog.tampil_opac == tampil:
+            return katalog
+        lama = {k: getattr(katalog, k) for k in ("judul", "subjek", "pengarang", "tampil_opac")}
+        katalog.tampil_opac = tampil
+        katalog.save(update_fields=["tampil_opac"])
+        _segarkan_tajuk(lama, katalog)
+        catat(
+            aksi="katalog.tampil" if tampil else "katalog.sembunyi",
+            oleh=oleh,
+            objek=katalog,
+            sebelum={"tampil_opac": not tampil},
+            sesudah={"tampil_opac": tampil},
+            alasan=alasan,
+            ip=ip,
+        )
+    return katalog
 
 
 def salin_marc(katalog: Katalog) -> Record:
@@ -238,29 +273,45 @@ def _kata(kolom: dict | Katalog | None) -> Counter:
 
 
 def _segarkan_tajuk(lama: dict | None, katalog: Katalog) -> None:
-    """Move the heading and word counts from the record's old values to its new ones."""
+    """Move the heading and word counts from the record's old values to its new ones.
+
+    A record hidden from the OPAC contributes nothing: its words must not be
+    suggested to the public. Rows are upserted in sorted order, so two saves
+    touching the same words lock them in the same order and cannot deadlock.
+    """
     if lama is not None:
         lama = {**lama, "pengarang_teks": " ".join(p["nama"] for p in lama["pengarang"])}
-    tajuk = _tajuk(katalog)
+        if not lama.get("tampil_opac", True):
+            lama = None
+    baru = katalog if katalog.tampil_opac else None
+    tajuk = _tajuk(baru)
     tajuk.subtract(_tajuk(lama))
-    kata = _kata(katalog)
+    kata = _kata(baru)
     kata.subtract(_kata(lama))
     with connection.cursor() as cursor:
-        rows = [(j, t, n) for (j, t), n in tajuk.items() if n]
+        rows = sorted((j, t, n) for (j, t), n in tajuk.items() if n)
         if rows:
             cursor.executemany(
                 """INSERT INTO katalog_tajuk (jenis, teks, jumlah) VALUES (%s, %s, %s)
                 ON CONFLICT (jenis, teks) DO UPDATE SET jumlah = katalog_tajuk.jumlah + EXCLUDED.jumlah""",
                 rows,
             )
-        rows = [(k, n, len(k)) for k, n in kata.items() if n]
+            cursor.execute(
+                "DELETE FROM katalog_tajuk WHERE jumlah <= 0 AND (jenis, teks) IN "
+                "(SELECT * FROM unnest(%s::text[], %s::text[]))",
+                [[j for j, _t, n in rows if n < 0], [t for _j, t, n in rows if n < 0]],
+            )
+        rows = sorted((k, n, len(k)) for k, n in kata.items() if n)
         if rows:
             cursor.executemany(
                 """INSERT INTO katalog_kosakata (kata, jumlah, panjang) VALUES (%s, %s, %s)
                 ON CONFLICT (kata) DO UPDATE SET jumlah = katalog_kosakata.jumlah + EXCLUDED.jumlah""",
                 rows,
             )
-        cursor.execute("DELETE FROM katalog_tajuk WHERE jumlah <= 0")
+            cursor.execute(
+                "DELETE FROM katalog_kosakata WHERE jumlah <= 0 AND kata = ANY(%s)",
+                [[k for k, n, _p in rows if n < 0]],
+            )
 
 
 def bangun_ulang_tajuk() -> dict[str, int]:
@@ -270,13 +321,14 @@ def bangun_ulang_tajuk() -> dict[str, int]:
         cursor.execute(
             """
             INSERT INTO katalog_tajuk (jenis, teks, jumlah)
-            SELECT 'judul', left(judul, 300), count(*) FROM katalog_katalog GROUP BY 2
+            SELECT 'judul', left(judul, 300), count(*) FROM katalog_katalog
+             WHERE tampil_opac GROUP BY 2
             UNION ALL
             SELECT 'pengarang', left(p->>'nama', 300), count(*)
-              FROM katalog_katalog, jsonb_array_elements(pengarang) p GROUP BY 2
+              FROM katalog_katalog, jsonb_array_elements(pengarang) p WHERE tampil_opac GROUP BY 2
             UNION ALL
             SELECT 'subjek', left(s, 300), count(*)
-              FROM katalog_katalog, unnest(subjek) s GROUP BY 2
+              FROM katalog_katalog, unnest(subjek) s WHERE tampil_opac GROUP BY 2
             """
         )
         tajuk = cursor.rowcount
@@ -286,7 +338,7 @@ def bangun_ulang_tajuk() -> dict[str, int]:
             SELECT word, ndoc, length(word) FROM ts_stat($$
                 SELECT to_tsvector('simple', lower(judul || ' ' || pengarang_teks || ' '
                                    || array_to_string(subjek, ' ')))
-                FROM katalog_katalog $$)
+                FROM katalog_katalog WHERE tampil_opac $$)
             WHERE word ~ '^[a-z]{3,60}$'
             """
         )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/eksemplar/tambah/", views.tambah_eksemplar, name="tambah_eksemplar"),
     path("<int:pk>/eksemplar/pindah/", views.pindah_eksemplar, name="pindah_eksemplar"),
     path("<int:pk>/label/", views.label, name="label"),
+    path("<int:pk>/opac/", views.atur_tampil_opac, name="tampil_opac"),
     path("eksemplar/<int:pk>/ubah/", views.ubah_eksemplar, name="ubah_eksemplar"),
     path("<int:pk>/digital/", views.tambah_digital, name="tambah_digital"),
     path("<int:pk>/digital/<int:sumber_pk>/hapus/", views.hapus_digital, name="hapus_digital"),

@@ -9,7 +9,6 @@ from barcode import Code128
 from barcode.writer import SVGWriter
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -18,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dispusip import akses
+from dispusip.audit import catat
 from dispusip.http import AuthedRequest, alamat_klien
 from dispusip.models import Cabang
 from dispusip.views import staf_required
@@ -321,6 +321,25 @@ def ubah_eksemplar(request: AuthedRequest, pk: int):
     )
 
 
+@require_POST
+@staf_required
+@ubah
+def atur_tampil_opac(request: AuthedRequest, pk: int):
+    katalog = get_object_or_404(Katalog, pk=pk)
+    tampil = request.POST.get("tampil") == "1"
+    services.atur_tampil_opac(
+        katalog, tampil=tampil, oleh=request.user, alasan=request.POST.get("alasan", "")[:300],
+        ip=alamat_klien(request),
+    )  # fmt: skip
+    if tampil:
+        messages.success(request, _("Rekaman kembali tampil di OPAC."))
+    else:
+        messages.success(
+            request, _("Rekaman disembunyikan dari OPAC; staf tetap dapat melihatnya.")
+        )
+    return redirect("katalog:detail", katalog.pk)
+
+
 def _svg_barcode(kode: str) -> str:
     keluaran = BytesIO()
     Code128(kode, writer=SVGWriter()).write(
@@ -376,9 +395,17 @@ def label(request: AuthedRequest, pk: int):
 @permission_required("katalog.add_sumberdigital", raise_exception=True)
 def tambah_digital(request: AuthedRequest, pk: int):
     katalog = get_object_or_404(Katalog, pk=pk)
+    akses.wajib_boleh(request.user, None, permission="katalog.add_sumberdigital")
     form = SumberDigitalForm(request.POST, request.FILES, instance=SumberDigital(katalog=katalog))
     if form.is_valid():
         form.save()
+        catat(
+            aksi="sumberdigital.tambah",
+            oleh=request.user,
+            objek=katalog,
+            sesudah={"judul": form.instance.judul, "akses": form.instance.akses},
+            ip=alamat_klien(request),
+        )
         messages.success(
             request, _("Sumber digital “%(j)s” dilampirkan.") % {"j": form.instance.judul}
         )
@@ -395,8 +422,14 @@ def tambah_digital(request: AuthedRequest, pk: int):
 @permission_required("katalog.change_sumberdigital", raise_exception=True)
 def hapus_digital(request: AuthedRequest, pk: int, sumber_pk: int):
     sumber = get_object_or_404(SumberDigital, pk=sumber_pk, katalog_id=pk)
-    if not request.user.has_perm("katalog.change_katalog"):
-        raise PermissionDenied
+    akses.wajib_boleh(request.user, None, permission="katalog.change_sumberdigital")
+    catat(
+        aksi="sumberdigital.hapus",
+        oleh=request.user,
+        objek=sumber.katalog,
+        sebelum={"judul": sumber.judul, "akses": sumber.akses},
+        ip=alamat_klien(request),
+    )
     if sumber.berkas:
         sumber.berkas.delete(save=False)
     sumber.delete()

@@ -173,3 +173,40 @@ def test_nomor_panggil_di_label_punggung(nomor, baris):
     from katalog.models import baris_nomor_panggil
 
     assert baris_nomor_panggil(nomor) == baris
+
+
+def test_formulir_tanpa_perubahan_tidak_menggandakan_atau_menghilangkan_ruas():
+    teks = (
+        "=LDR  00000nam a2200000 a 4500\n"
+        "=008  240101s2024    io            000 0 ind d\n"
+        "=100  1\\$aHatta, Mohammad,$d1902-1980\n"
+        "=110  2\\$aBadan Pusat Statistik\n"
+        "=245  10$aStatistik daerah /$cBPS\n"
+        "=505  0\\$aBab 1 -- Bab 2\n"
+        "=651  \\0$aJakarta$xStatistik\n"
+        "=830  \\0$aSeri Statistik Daerah\n"
+    )
+    record = marc_mod.dari_teks(teks)
+    awal = marc_mod.isian_dari_katalog(marc_mod.kolom_dari_marc(record))
+    for _ in range(3):  # the form saved three times without a change
+        isian = marc_mod.Isian(
+            jenis=awal["jenis"], judul=awal["judul"], anak_judul=awal["anak_judul"],
+            pernyataan_tanggung_jawab=awal["pernyataan_tanggung_jawab"],
+            pengarang=[tuple([*b.split(" ; "), "pengarang"][:2]) for b in awal["pengarang"].splitlines()],
+            bahasa=awal["bahasa"], tahun_terbit=awal["tahun_terbit"], seri=awal["seri"],
+            catatan=awal["catatan"], subjek=awal["subjek"].splitlines(),
+        )  # fmt: skip
+        record = marc_mod.terapkan_isian(record, isian)
+    assert marc_mod.ke_teks(record) == marc_mod.ke_teks(marc_mod.dari_teks(teks))
+    # A real change replaces every tag the column is read from: no 110 left beside a new 100.
+    isian.pengarang = [("Hatta, Mohammad", "pengarang")]
+    record = marc_mod.terapkan_isian(record, isian)
+    assert [f.tag for f in record.get_fields("100", "110", "700", "710")] == ["100"]
+    assert record["651"]["a"] == "Jakarta"  # untouched subjects keep their tag
+
+
+def test_tanda_dolar_di_dalam_data_selamat_di_editor():
+    record = marc_mod.dari_teks("=020  \\\\$a9786020000000$cUS{dollar} 12\n=245  10$aJudul\n")
+    assert record["020"].get_subfields("c") == ["US$ 12"]
+    teks = marc_mod.ke_teks(record)
+    assert "$cUS{dollar} 12" in teks and marc_mod.ke_teks(marc_mod.dari_teks(teks)) == teks

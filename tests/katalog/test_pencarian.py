@@ -214,3 +214,26 @@ def test_perkiraan_dari_postgresql(buat_rekaman):
     buat_rekaman("Satu")
     assert pencarian.perkiraan(Katalog.objects.all()) >= 1
     assert pencarian.bulatkan(123_456) == 120_000 and pencarian.bulatkan(87) == 87
+
+
+def test_facet_mengikuti_saringan_yang_dipilih(
+    buat_rekaman, rekan_a, admin_dispusip, cabang, kategori
+):
+    k = buat_rekaman("Sejarah Jakarta")
+    ta, cikini = cabang["jakpus-tanah-abang"], cabang["cikini"]
+    services.tambah_eksemplar(k, cabang=ta, kategori=kategori["umum"], jumlah=1, oleh=rekan_a)
+    (e,) = services.tambah_eksemplar(
+        k, cabang=cikini, kategori=kategori["umum"], jumlah=1, oleh=admin_dispusip
+    )
+    services.ubah_status(e, StatusEksemplar.DIPINJAM, jatuh_tempo=date(2026, 12, 1), audit=False)
+    # On the shelf now: Cikini's only copy is on loan, so Cikini is not offered.
+    assert dict(cari(Kueri(q="sejarah", tersedia=True)).facet["cabang"]) == {str(ta.pk): 1}
+    # Cikini chosen: nothing of it is on the shelf there.
+    assert cari(Kueri(q="sejarah", cabang=[cikini.pk])).facet["tersedia"] == []
+
+
+def test_mungkin_maksud_anda_menjaga_operator(buat_rekaman):
+    buat_rekaman("Sejarah Jakarta")
+    buat_rekaman("Sejarah Betawi")
+    assert pencarian.saran_ejaan("sejarha -betawi") == "sejarah -betawi"
+    assert pencarian.saran_ejaan('"sejarha jakarta"') == '"sejarah jakarta"'

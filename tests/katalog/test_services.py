@@ -80,7 +80,7 @@ def test_tajuk_dan_kosakata_mengikuti_suntingan(buat_rekaman, rekan_a):
     services.simpan_marc(record, oleh=rekan_a, katalog=k)
     assert not Tajuk.objects.filter(teks="Perpustakaan").exists()
     assert Tajuk.objects.get(jenis="subjek", teks="Literasi").jumlah == 1
-    assert KosaKata.objects.get(kata="perpustakaan").jumlah == 0
+    assert not KosaKata.objects.filter(kata="perpustakaan").exists()  # gone from "did you mean"
     assert services.bangun_ulang_tajuk()["tajuk"] == Tajuk.objects.count()
     assert not KosaKata.objects.filter(kata="perpustakaan").exists()
 
@@ -276,3 +276,17 @@ def test_status_bersamaan_pada_satu_rekaman_tetap_benar(eksemplar, cabang):
         t.join()
     k = Katalog.objects.get(pk=eksemplar[0].katalog_id)
     assert k.cabang_tersedia == []
+
+
+def test_rekaman_tersembunyi_tidak_menjadi_saran(buat_rekaman, rekan_a):
+    k = buat_rekaman("Rahasia internal", subjek=["Dokumen dinas"], oleh=rekan_a)
+    services.atur_tampil_opac(k, tampil=False, oleh=rekan_a, alasan="Dokumen internal")
+    assert not Tajuk.objects.filter(teks__in=["Rahasia internal", "Dokumen dinas"]).exists()
+    assert AuditLog.objects.get(action="katalog.sembunyi").reason == "Dokumen internal"
+    services.simpan_marc(marc_mod.record_dari_json(k.marc), oleh=rekan_a, katalog=k)
+    assert not Tajuk.objects.filter(teks="Rahasia internal").exists()  # edits stay hidden
+    assert not KosaKata.objects.filter(kata="rahasia").exists()
+    services.bangun_ulang_tajuk()
+    assert not Tajuk.objects.filter(teks="Rahasia internal").exists()
+    services.atur_tampil_opac(k, tampil=True, oleh=rekan_a)
+    assert Tajuk.objects.get(jenis="subjek", teks="Dokumen dinas").jumlah == 1

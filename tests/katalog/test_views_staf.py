@@ -249,3 +249,22 @@ def test_ubah_rincian_eksemplar(katalogis, client, orang_luar, buat_rekaman, cab
     assert r.status_code == 200 and "Masukkan pilihan yang valid" in r.content.decode()
     client.force_login(orang_luar)
     assert client.get(f"/staf/katalog/eksemplar/{e.pk}/ubah/").status_code == 403
+
+
+def test_sembunyikan_dan_tampilkan_di_opac(katalogis, client, buat_rekaman):
+    k = buat_rekaman("Arsip internal")
+    r = katalogis.post(f"/staf/katalog/{k.pk}/opac/", {"tampil": "0"}, follow=True)
+    assert "disembunyikan dari OPAC" in r.content.decode()
+    assert client.get(f"/opac/{k.pk}/").status_code == 404
+    katalogis.post(f"/staf/katalog/{k.pk}/opac/", {"tampil": "1"})
+    assert client.get(f"/opac/{k.pk}/").status_code == 200
+
+
+def test_editor_marc_menolak_nilai_terlalu_panjang(katalogis, buat_rekaman):
+    k = buat_rekaman("Judul")
+    teks = f"=245  10$aJudul\n=264  \\1$aJakarta :$b{'P' * 300}\n"
+    r = katalogis.post(f"/staf/katalog/{k.pk}/marc/", {"teks": teks})
+    assert (
+        r.status_code == 200
+        and "Penerbit terlalu panjang: 300 karakter, paling banyak 255." in r.content.decode()
+    )
