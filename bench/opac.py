@@ -62,9 +62,10 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import include, path
 
 from dispusip.models import Cabang
-from katalog import marc, pencarian, selectors, services
-from katalog.forms import URUTAN, KueriForm
+from katalog import marc, pencarian, services
+from katalog.forms import KueriForm
 from katalog.models import Katalog, KategoriKoleksi, KosaKata, Tajuk
+from katalog.views_opac import konteks_hasil
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20251126
@@ -762,20 +763,7 @@ def cari_like(request):
         facet_pasti=True,
         facet_dari=0,
     )
-    return render(
-        request,
-        "katalog/opac/cari.html",
-        {
-            "form": form,
-            "kueri": kueri,
-            "hasil": hasil,
-            "facet": selectors.facet_tampil(hasil.facet, request.GET),
-            "saringan_aktif": selectors.saringan_aktif(request.GET),
-            "urutan": URUTAN,
-            "nama_cabang": selectors.nama_cabang(),
-            "halaman": selectors.nomor_halaman(hasil.halaman, hasil.jumlah_halaman),
-        },
-    )
+    return render(request, "katalog/opac/cari.html", konteks_hasil(request, form, kueri, hasil))
 
 
 # The site plus the LIKE page, for the in-process comparison (ROOT_URLCONF="bench.opac").

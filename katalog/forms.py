@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dispusip.models import Cabang
 from katalog import marc as marc_mod
-from katalog import nomor_standar
+from katalog import nomor_standar, services
 from katalog.models import (
     Eksemplar,
     JenisBahan,
@@ -259,6 +259,19 @@ class KatalogForm(forms.Form):
             if masalah:
                 self.add_error("issn", masalah)
         return data
+
+    def duplikat(self, kecuali: int | None = None) -> list:
+        """Records that look like the same edition as the one typed (to warn, not to refuse)."""
+        isian = self.isian()
+        return list(
+            services.cari_duplikat(
+                isbn=isian.isbn or [],
+                judul=isian.judul,
+                pengarang=isian.pengarang[0][0] if isian.pengarang else "",
+                tahun=marc_mod.tahun_dari(isian.tahun_terbit),
+                kecuali=kecuali,
+            )
+        )
 
     def isian(self) -> marc_mod.Isian:
         d = self.cleaned_data

@@ -151,7 +151,8 @@ def _subjek(record: Record) -> list[str]:
     return hasil
 
 
-def _tahun(teks: str) -> int | None:
+def tahun_dari(teks: str) -> int | None:
+    """The publication year in a 260/264 $c such as "[2008], c2007"."""
     match = re.search(r"(1[5-9]\d\d|20\d\d)", teks or "")
     return int(match.group(1)) if match else None
 
@@ -204,7 +205,7 @@ def kolom_dari_marc(record: Record) -> dict:
         "tempat_terbit": bersihkan(" ".join(terbit.get_subfields("a"))) if terbit else "",
         "penerbit": bersihkan(" ".join(terbit.get_subfields("b"))) if terbit else "",
         "tahun_terbit": tahun_terbit,
-        "tahun": _tahun(tahun_terbit),
+        "tahun": tahun_dari(tahun_terbit),
         "isbn": " ; ".join(isbn),
         "issn": " ; ".join(issn),
         "isbn_normal": nomor_standar.kunci_pencarian(isbn + issn),

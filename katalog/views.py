@@ -105,21 +105,6 @@ def detail(request: AuthedRequest, pk: int):
     )
 
 
-def _peringatan_duplikat(form: KatalogForm, kecuali: int | None = None):
-    d = form.cleaned_data
-    pengarang = d["pengarang"][0][0] if d["pengarang"] else ""
-    tahun = marc_mod._tahun(d["tahun_terbit"])
-    return list(
-        services.cari_duplikat(
-            isbn=[v for v in d["isbn"].splitlines() if v.strip()],
-            judul=d["judul"],
-            pengarang=pengarang,
-            tahun=tahun,
-            kecuali=kecuali,
-        )
-    )
-
-
 @require_http_methods(["GET", "POST"])
 @staf_required
 @tambah
@@ -129,7 +114,7 @@ def buat(request: AuthedRequest, salin_dari: int | None = None):
     if request.method == "POST":
         form = KatalogForm(request.POST)
         if form.is_valid():
-            duplikat = _peringatan_duplikat(form)
+            duplikat = form.duplikat()
             if not duplikat or form.cleaned_data["tetap_simpan"]:
                 record = services.salin_marc(sumber) if sumber else marc_mod.record_kosong()
                 record = marc_mod.terapkan_isian(record, form.isian())
@@ -159,7 +144,7 @@ def sunting(request: AuthedRequest, pk: int):
     if request.method == "POST":
         form = KatalogForm(request.POST)
         if form.is_valid():
-            duplikat = _peringatan_duplikat(form, kecuali=katalog.pk)
+            duplikat = form.duplikat(kecuali=katalog.pk)
             if not duplikat or form.cleaned_data["tetap_simpan"]:
                 record = marc_mod.terapkan_isian(
                     marc_mod.record_dari_json(katalog.marc), form.isian()

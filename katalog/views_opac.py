@@ -31,20 +31,21 @@ def cari(request: HtmxHttpRequest) -> HttpResponse:
             {"form": form, "terbaru": selectors.terbaru(8), "jelajah": selectors.jelajah()},
         )
     hasil = pencarian.cari(kueri)
-    return render(
-        request,
-        "katalog/opac/cari.html",
-        {
-            "form": form,
-            "kueri": kueri,
-            "hasil": hasil,
-            "facet": selectors.facet_tampil(hasil.facet, request.GET),
-            "saringan_aktif": selectors.saringan_aktif(request.GET),
-            "urutan": URUTAN,
-            "halaman": selectors.nomor_halaman(hasil.halaman, hasil.jumlah_halaman),
-            "nomor_awal": (hasil.halaman - 1) * pencarian.PER_HALAMAN + 1,
-        },
-    )
+    return render(request, "katalog/opac/cari.html", konteks_hasil(request, form, kueri, hasil))
+
+
+def konteks_hasil(request, form: KueriForm, kueri: pencarian.Kueri, hasil: pencarian.Hasil) -> dict:
+    """What the result page shows for a search already run (also used by bench/opac.py)."""
+    return {
+        "form": form,
+        "kueri": kueri,
+        "hasil": hasil,
+        "facet": selectors.facet_tampil(hasil.facet, request.GET),
+        "saringan_aktif": selectors.saringan_aktif(request.GET),
+        "urutan": URUTAN,
+        "halaman": selectors.nomor_halaman(hasil.halaman, hasil.jumlah_halaman),
+        "nomor_awal": (hasil.halaman - 1) * pencarian.PER_HALAMAN + 1,
+    }
 
 
 @require_GET
