@@ -126,7 +126,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "dispusip-test" if TESTING else "dispusip",
+        # A test run keeps its keys (rate-limit counters…) apart from parallel runs and workers.
+        "KEY_PREFIX": f"dispusip-test-{os.getpid()}" if TESTING else "dispusip",
     }
 }
 
