@@ -91,3 +91,18 @@ def masuk(page, live_server, username, password):
     page.get_by_label("Nama pengguna, nomor anggota, atau email").fill(username)
     page.get_by_label("Kata sandi").fill(password)
     page.get_by_role("button", name="Masuk", exact=True).click()
+
+
+def ganti_ke_inggris(page, *, ponsel: bool) -> None:
+    """Pick EN in the header. On a phone the menu is opened first and the click waits
+    until Bootstrap's collapse animation has finished (a click mid-animation can miss)."""
+    import re
+
+    from playwright.sync_api import expect
+
+    if ponsel:
+        page.get_by_role("button", name="Buka menu").click()
+        expect(page.locator("#nav-utama")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+        expect(page.locator("#nav-utama")).not_to_have_class(re.compile("collapsing"))
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("EN")).click()

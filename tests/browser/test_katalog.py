@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from katalog import marc as marc_mod
 from katalog import services
 from katalog.models import Eksemplar, Katalog, StatusEksemplar
-from tests.browser.conftest import SHOTS, masuk
+from tests.browser.conftest import SHOTS, ganti_ke_inggris, masuk
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -174,9 +174,7 @@ def test_citizen_searches_narrows_and_sees_where_a_copy_is(
     foto(page, f"opac-rekaman-{layar}.png")
 
     # English.
-    if ponsel:
-        page.get_by_role("button", name="Buka menu").click()
-    page.get_by_role("button", name=re.compile("EN")).click()
+    ganti_ke_inggris(page, ponsel=ponsel)
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_url(re.compile(rf"/opac/{koleksi['jakarta'].pk}/$"))
     expect(page.get_by_role("navigation", name="breadcrumb")).to_contain_text("Catalogue")

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from dispusip import audit
-from tests.browser.conftest import SHOTS, masuk
+from tests.browser.conftest import SHOTS, ganti_ke_inggris, masuk
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,8 +22,7 @@ def test_home_page_on_a_phone_in_both_languages(live_server, data_induk, page):
     expect(page.get_by_text("PDS H.B. Jassin")).to_be_visible()
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "beranda-ponsel.png"), full_page=True)
-    page.get_by_role("button", name="Buka menu").click()
-    page.get_by_role("button", name=re.compile("EN")).click()
+    ganti_ke_inggris(page, ponsel=True)
     expect(page.get_by_role("heading", name="Service units and locations")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
