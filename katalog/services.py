@@ -508,7 +508,8 @@ def ubah_status(
         item = _kunci(eksemplar)
         if item.status == status and status != StatusEksemplar.DIPINJAM:
             return item
-        if not item.boleh_menjadi(status):
+        # Lent to lent is a renewal: only the due date moves.
+        if item.status != status and not item.boleh_menjadi(status):
             raise KatalogGagal(
                 _("Eksemplar %(b)s berstatus %(dari)s dan tidak dapat menjadi %(ke)s.")
                 % {

@@ -1,3 +1,5 @@
+"""Members, loan rules, loans/returns/renewals, holds, fines, calendar, visitor log."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,94 @@ from django.utils.translation import gettext_lazy as _
 class SirkulasiConfig(AppConfig):
     name = "sirkulasi"
     verbose_name = _("Sirkulasi")
+
+    def ready(self) -> None:
+        from dispusip import registry as reg
+        from dispusip.peran import Peran
+        from sirkulasi import stats
+
+        r = reg.registry
+        r.add_nav(
+            reg.NavEntry(
+                label=_("Meja sirkulasi"),
+                url_name="sirkulasi:meja",
+                description=_("Pindai kartu anggota dan barcode: pinjam, kembali, perpanjang."),
+                permission="sirkulasi.add_peminjaman",
+                order=20,
+            )
+        )
+        r.add_nav(
+            reg.NavEntry(
+                label=_("Anggota"),
+                url_name="sirkulasi:anggota_daftar",
+                description=_("Cari, daftarkan, perpanjang, dan blokir anggota."),
+                permission="sirkulasi.view_anggota",
+                order=21,
+            )
+        )
+        r.add_urls("sirkulasi/", "sirkulasi.urls")
+        r.add_numbering(
+            reg.NumberingKind(
+                kind="sirkulasi.nomor_anggota",
+                label=_("Nomor anggota"),
+                pattern="{tahun}{bulan}{nomor:06d}",
+                reset="bulanan",
+            )
+        )
+        r.add_numbering(
+            reg.NumberingKind(
+                kind="sirkulasi.kuitansi",
+                label=_("Nomor kuitansi denda"),
+                pattern="KW/{kode}/{tahun}/{nomor:06d}",
+                reset="tahunan",
+                parts=("kode",),
+            )
+        )
+        r.add_login_resolver(stats.akun_dari_nomor)
+        r.add_statistic(
+            reg.StatisticProvider(
+                key="anggota_aktif", label=_("Anggota aktif"), compute=stats.anggota_aktif, order=50
+            )
+        )
+        r.add_statistic(
+            reg.StatisticProvider(
+                key="peminjaman_berjalan",
+                label=_("Peminjaman berjalan"),
+                compute=stats.peminjaman_berjalan,
+                order=60,
+            )
+        )
+        meja = [
+            "sirkulasi.view_anggota",
+            "sirkulasi.add_anggota",
+            "sirkulasi.change_anggota",
+            "sirkulasi.view_peminjaman",
+            "sirkulasi.add_peminjaman",
+            "sirkulasi.change_peminjaman",
+            "sirkulasi.view_denda",
+            "sirkulasi.change_denda",
+            "sirkulasi.view_transit",
+            "sirkulasi.view_reservasi",
+            "sirkulasi.add_reservasi",
+            "sirkulasi.change_reservasi",
+        ]
+        r.grant(Peran.SIRKULASI, meja)
+        r.grant(
+            Peran.ADMINISTRATOR,
+            [
+                *meja,
+                "sirkulasi.timpa_aturan",
+                *(
+                    f"sirkulasi.{aksi}_{model}"
+                    for model in (
+                        "kategorianggota",
+                        "aturanpeminjaman",
+                        "harilibur",
+                        "haritutupmingguan",
+                    )
+                    for aksi in ("view", "add", "change", "delete")
+                ),
+            ],
+        )
+        r.grant(Peran.PIMPINAN, ["sirkulasi.view_anggota", "sirkulasi.view_peminjaman"])
+        r.add_demo_seeder("sirkulasi.demo.isi_demo")

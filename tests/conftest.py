@@ -24,6 +24,9 @@ from tests.factories import PenggunaFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Each app's fixtures, usable from its own tests and from the browser tests.
+pytest_plugins = ["tests.katalog.fixtures", "tests.sirkulasi.fixtures"]
+
 # Playwright's sync API runs an event loop in the test thread; without this,
 # Django refuses ORM calls made after the browser started.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -5,7 +5,6 @@ the cataloguer makes a record with the staff form, adds items, prints their
 labels and finds the record in the public search at once.
 """
 
-import importlib
 import re
 from datetime import date
 
@@ -24,30 +23,12 @@ PONSEL = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-# --- data: the same code paths as tests/katalog/conftest.py --------------------------
+# --- data: the same code paths as tests/katalog/fixtures.py --------------------------
 
 
 @pytest.fixture(autouse=True)
 def tanpa_batas(settings):
     settings.OPAC_RATE = "0/60"  # every test hits the OPAC from 127.0.0.1; 0 = no limit
-
-
-@pytest.fixture
-def kategori(data_induk):
-    """Collection categories (a data migration), also after a transactional flush."""
-    from django.apps import apps
-
-    from katalog.models import KategoriKoleksi
-
-    importlib.import_module("katalog.migrations.0002_kategori_koleksi").isi(apps, None)
-    return {k.kode: k for k in KategoriKoleksi.objects.all()}
-
-
-@pytest.fixture
-def cabang(data_induk):
-    from dispusip.models import Cabang
-
-    return {c.kode: c for c in Cabang.objects.select_related("unit")}
 
 
 def buat_rekaman(judul, **isian):

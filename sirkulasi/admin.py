@@ -1,0 +1,78 @@
+"""Reference tables of circulation in the Django admin: member categories, loan
+rules and the closing-day calendar (imports with preview through
+django-import-export). Members, loans and fines change only at the desk,
+through the services."""
+
+from django.contrib import admin
+from import_export import resources
+from import_export.admin import ImportExportMixin
+
+from dispusip.admin import AuditedAdmin
+from sirkulasi.models import AturanPeminjaman, HariLibur, HariTutupMingguan, KategoriAnggota
+
+
+class KategoriAnggotaResource(resources.ModelResource):
+    class Meta:
+        model = KategoriAnggota
+        import_id_fields = ["kode"]
+        fields = ["kode", "nama", "masa_berlaku_bulan", "urutan"]
+
+
+@admin.register(KategoriAnggota)
+class KategoriAnggotaAdmin(ImportExportMixin, AuditedAdmin):
+    resource_classes = [KategoriAnggotaResource]
+    list_display = ["nama", "kode", "masa_berlaku_bulan", "urutan"]
+    list_editable = ["urutan"]
+    search_fields = ["nama", "kode"]
+
+
+class AturanPeminjamanResource(resources.ModelResource):
+    class Meta:
+        model = AturanPeminjaman
+        import_id_fields = ["unit", "kategori_anggota", "kategori_koleksi", "jenis_bahan"]
+        exclude = ["id"]
+
+
+@admin.register(AturanPeminjaman)
+class AturanPeminjamanAdmin(ImportExportMixin, AuditedAdmin):
+    resource_classes = [AturanPeminjamanResource]
+    list_display = [
+        "__str__",
+        "lama_pinjam",
+        "maks_pinjam",
+        "maks_per_jenis",
+        "maks_perpanjang",
+        "denda_per_hari",
+        "denda_maks",
+        "hari_toleransi",
+        "skors_per_hari",
+        "boleh_reservasi",
+    ]
+    list_filter = ["unit", "kategori_anggota", "kategori_koleksi", "jenis_bahan"]
+
+    def has_delete_permission(self, request, obj=None):
+        # The all-empty rule is the default every loan falls back to.
+        bawaan = obj is not None and obj.kekhususan == 0
+        return not bawaan and super().has_delete_permission(request, obj)
+
+
+class HariLiburResource(resources.ModelResource):
+    class Meta:
+        model = HariLibur
+        import_id_fields = ["mulai", "keterangan"]
+        fields = ["mulai", "selesai", "jenis", "keterangan", "unit", "cabang"]
+
+
+@admin.register(HariLibur)
+class HariLiburAdmin(ImportExportMixin, AuditedAdmin):
+    resource_classes = [HariLiburResource]
+    list_display = ["keterangan", "mulai", "selesai", "jenis", "lingkup_tampil"]
+    list_filter = ["jenis", "unit"]
+    date_hierarchy = "mulai"
+    search_fields = ["keterangan"]
+
+
+@admin.register(HariTutupMingguan)
+class HariTutupMingguanAdmin(AuditedAdmin):
+    list_display = ["cabang", "hari"]
+    list_filter = ["hari", "cabang__unit"]

@@ -1,0 +1,87 @@
+"""Read-side queries of the desk, the member pages and the transit lists."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef
+
+from dispusip.models import Cabang
+from katalog.models import Eksemplar, StatusEksemplar
+from sirkulasi.models import Anggota, Denda, Peminjaman, Reservasi, Transit
+
+
+def ringkasan_anggota(anggota: Anggota) -> dict:
+    """What the desk shows once a card is scanned: loans, holds, fines."""
+    pinjaman = list(
+        Peminjaman.objects.berjalan()
+        .filter(anggota=anggota)
+        .select_related("eksemplar", "katalog", "cabang")
+        .order_by("jatuh_tempo", "id")
+    )
+    reservasi = list(
+        Reservasi.objects.aktif()
+        .filter(anggota=anggota)
+        .select_related("katalog", "cabang_ambil")
+        .order_by("dibuat")
+    )
+    for r in reservasi:
+        r.posisi = posisi_antrean(r)
+    denda = list(Denda.objects.filter(anggota=anggota).belum_lunas().order_by("dibuat"))
+    return {
+        "pinjaman": pinjaman,
+        "reservasi": reservasi,
+        "denda": denda,
+        "tunggakan": sum((d.sisa for d in denda), 0),
+    }
+
+
+def posisi_antrean(reservasi: Reservasi) -> int | None:
+    """1 for the next in line; None once a copy is set aside for it."""
+    if reservasi.status != Reservasi.Status.MENUNGGU:
+        return None
+    antre = Reservasi.objects.antre().filter(katalog_id=reservasi.katalog_id)
+    ids = list(antre.values_list("id", flat=True))
+    return ids.index(reservasi.pk) + 1 if reservasi.pk in ids else None
+
+
+def riwayat(anggota: Anggota, batas: int = 50):
+    return (
+        Peminjaman.objects.filter(anggota=anggota, dikembalikan__isnull=False)
+        .select_related("katalog", "eksemplar", "cabang", "cabang_kembali")
+        .order_by("-dipinjam")[:batas]
+    )
+
+
+def transit_cabang(cabang: Cabang) -> dict:
+    base = Transit.objects.berjalan().select_related(
+        "eksemplar__katalog", "dari", "ke", "reservasi"
+    )
+    return {
+        "masuk": list(base.filter(ke=cabang).order_by("dikirim")),
+        "keluar": list(base.filter(dari=cabang).order_by("dikirim")),
+    }
+
+
+def rak_reservasi(cabang: Cabang):
+    """Copies waiting on this branch's hold shelf, oldest deadline first."""
+    return (
+        Reservasi.objects.filter(cabang_ambil=cabang, status=Reservasi.Status.SIAP)
+        .select_related("anggota", "katalog", "eksemplar")
+        .order_by("batas_ambil", "id")
+    )
+
+
+def perlu_diambil(cabang: Cabang, batas: int = 200):
+    """Holds to pull: copies on this branch's shelf of titles someone is waiting for,
+    with no copy yet set aside. A title whose waiting holds are for pickup here
+    comes first (no transit needed)."""
+    menunggu = Reservasi.objects.antre().filter(katalog_id=OuterRef("katalog_id"))
+    di_sini = menunggu.filter(cabang_ambil=cabang)
+    return (
+        Eksemplar.objects.filter(
+            cabang=cabang, status=StatusEksemplar.TERSEDIA, kategori__dapat_dipinjam=True
+        )
+        .filter(Exists(menunggu))
+        .annotate(untuk_sini=Exists(di_sini))
+        .select_related("katalog", "lokasi")
+        .order_by("-untuk_sini", "nomor_panggil", "katalog__nomor_panggil", "barcode")[:batas]
+    )

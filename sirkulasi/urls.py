@@ -1,0 +1,30 @@
+from django.urls import path
+
+from sirkulasi import views
+
+app_name = "sirkulasi"
+urlpatterns = [
+    path("meja/", views.meja, name="meja"),
+    path("meja/kembali/", views.meja_kembali, name="meja_kembali"),
+    path("meja/kembali/bersihkan/", views.meja_kembali_bersihkan, name="meja_kembali_bersihkan"),
+    path("meja/anggota/<int:pk>/", views.meja_anggota, name="meja_anggota"),
+    path("meja/anggota/<int:pk>/perpanjang/", views.meja_perpanjang, name="meja_perpanjang"),
+    path("meja/anggota/<int:pk>/bayar/", views.meja_bayar, name="meja_bayar"),
+    path(
+        "meja/anggota/<int:pk>/denda/<int:denda_pk>/bebaskan/",
+        views.meja_bebaskan,
+        name="meja_bebaskan",
+    ),
+    path("meja/anggota/<int:pk>/struk/", views.struk, name="struk"),
+    path("kuitansi/<int:pk>/", views.kuitansi, name="kuitansi"),
+    path("transit/", views.transit, name="transit"),
+    path("anggota/", views.anggota_daftar, name="anggota_daftar"),
+    path("anggota/baru/", views.anggota_baru, name="anggota_baru"),
+    path("anggota/<int:pk>/", views.anggota_detail, name="anggota_detail"),
+    path("anggota/<int:pk>/ubah/", views.anggota_ubah, name="anggota_ubah"),
+    path(
+        "anggota/<int:pk>/<slug:aksi>/",
+        views.anggota_aksi,
+        name="anggota_aksi",
+    ),
+]

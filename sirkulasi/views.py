@@ -1,0 +1,462 @@
+"""The circulation desk and member administration: thin views over sirkulasi.services.
+
+The desk is built for a barcode scanner: every screen has one input that has
+the focus, each scan posts and comes back to the same page (htmx swaps the
+panel in place; without JavaScript the browser follows the redirect), and the
+outcome of the last scan is kept in the session until it is shown once.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dispusip import akses
+from dispusip.forms import kesalahan_teks
+from dispusip.http import AuthedRequest
+from dispusip.views import staf_required
+from katalog.services import KatalogGagal
+from sirkulasi import selectors, services
+from sirkulasi.aturan import AturanTidakAda
+from sirkulasi.forms import (
+    AlasanForm,
+    AnggotaForm,
+    BayarForm,
+    CariAnggotaForm,
+    PindaiForm,
+    PinjamForm,
+)
+from sirkulasi.kalender import KalenderGagal
+from sirkulasi.models import Anggota, Denda, Pembayaran, Peminjaman, StatusAnggota
+from sirkulasi.services import SirkulasiGagal
+
+KUNCI_HASIL = "sirkulasi_hasil"
+KUNCI_KEMBALI = "sirkulasi_kembali"
+RIWAYAT_KEMBALI = 15
+GAGAL = (SirkulasiGagal, KatalogGagal, KalenderGagal, AturanTidakAda)
+
+
+def meja_required(permission: str):
+    """Staff with `permission` who are working at a branch (the desk's branch)."""
+
+    def decorator(view):
+        @staf_required
+        @permission_required(permission, raise_exception=True)
+        @wraps(view)
+        def wrapper(request: AuthedRequest, *args, **kwargs):
+            if request.user.cabang_aktif is None:
+                messages.warning(
+                    request, _("Pilih dahulu cabang tempat Anda bertugas hari ini di dasbor.")
+                )
+                return redirect("dasbor")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _simpan_hasil(request, hasil: dict) -> None:
+    request.session[KUNCI_HASIL] = hasil
+
+
+def _ambil_hasil(request) -> dict | None:
+    return request.session.pop(KUNCI_HASIL, None)
+
+
+def _gagal(exc: Exception, **extra) -> dict:
+    alasan = getattr(exc, "alasan", None) or [str(exc)]
+    return {
+        "ok": False,
+        "alasan": alasan,
+        "dapat_ditimpa": getattr(exc, "dapat_ditimpa", False),
+    } | extra
+
+
+# --- desk ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@meja_required("sirkulasi.add_peminjaman")
+def meja(request: AuthedRequest):
+    """Scan a member card to start; the member's panel takes over from there."""
+    form = PindaiForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            anggota = services.cari_anggota(form.cleaned_data["kode"])
+        except SirkulasiGagal as exc:
+            _simpan_hasil(request, _gagal(exc))
+        else:
+            return redirect("sirkulasi:meja_anggota", anggota.pk)
+        return redirect("sirkulasi:meja")
+    return render(
+        request,
+        "sirkulasi/meja.html",
+        {"form": PindaiForm(), "hasil": _ambil_hasil(request), "cabang": request.user.cabang_aktif},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@meja_required("sirkulasi.add_peminjaman")
+def meja_anggota(request: AuthedRequest, pk: int):
+    """The member's panel: loans, holds, fines, blocks, and the scan box for lending."""
+    anggota = get_object_or_404(Anggota.objects.select_related("kategori", "cabang"), pk=pk)
+    if request.method == "POST":
+        form = PinjamForm(request.POST)
+        if form.is_valid():
+            barcode = form.cleaned_data["barcode"]
+            try:
+                pinjaman = services.pinjamkan(
+                    anggota,
+                    barcode,
+                    cabang=request.user.cabang_aktif,
+                    oleh=request.user,
+                    alasan_timpa=form.cleaned_data["alasan_timpa"],
+                )
+            except GAGAL as exc:
+                _simpan_hasil(request, _gagal(exc, barcode=barcode))
+            else:
+                _simpan_hasil(
+                    request,
+                    {
+                        "ok": True,
+                        "pesan": _("%(j)s dipinjamkan, kembali %(t)s.")
+                        % {
+                            "j": pinjaman.eksemplar.katalog.judul[:80],
+                            "t": pinjaman.jatuh_tempo.strftime("%d-%m-%Y"),
+                        },
+                        "pinjaman": pinjaman.pk,
+                    },
+                )
+        else:
+            _simpan_hasil(request, {"ok": False, "alasan": [kesalahan_teks(form)]})
+        return redirect("sirkulasi:meja_anggota", anggota.pk)
+    mutlak, dapat_ditimpa = services.alasan_anggota_ditolak(anggota)
+    hasil = _ambil_hasil(request)
+    return render(
+        request,
+        "sirkulasi/meja_anggota.html",
+        {
+            "anggota": anggota,
+            "hasil": hasil,
+            "hambatan": mutlak + dapat_ditimpa,
+            "hari_ini": timezone.localdate(),
+            "boleh_timpa": request.user.has_perm(services.IZIN_TIMPA),
+            **selectors.ringkasan_anggota(anggota),
+        },
+    )
+
+
+@require_POST
+@meja_required("sirkulasi.add_peminjaman")
+def meja_perpanjang(request: AuthedRequest, pk: int):
+    anggota = get_object_or_404(Anggota, pk=pk)
+    ids = request.POST.getlist("pinjaman")
+    pinjaman = Peminjaman.objects.berjalan().filter(anggota=anggota, pk__in=ids)
+    berhasil, alasan = [], []
+    for p in pinjaman.select_related("eksemplar"):
+        try:
+            p = services.perpanjang(p, oleh=request.user, cabang=request.user.cabang_aktif)
+        except GAGAL as exc:
+            alasan += getattr(exc, "alasan", [str(exc)])
+        else:
+            berhasil.append(
+                _("%(b)s diperpanjang sampai %(t)s.")
+                % {"b": p.eksemplar.barcode, "t": p.jatuh_tempo.strftime("%d-%m-%Y")}
+            )
+    if not ids:
+        alasan.append(_("Pilih peminjaman yang akan diperpanjang."))
+    _simpan_hasil(request, {"ok": not alasan, "pesan": " ".join(berhasil), "alasan": alasan})
+    return redirect("sirkulasi:meja_anggota", anggota.pk)
+
+
+@require_POST
+@meja_required("sirkulasi.change_denda")
+def meja_bayar(request: AuthedRequest, pk: int):
+    anggota = get_object_or_404(Anggota, pk=pk)
+    form = BayarForm(request.POST)
+    if not form.is_valid():
+        _simpan_hasil(request, {"ok": False, "alasan": [kesalahan_teks(form)]})
+        return redirect("sirkulasi:meja_anggota", anggota.pk)
+    try:
+        kuitansi = services.bayar_denda(
+            anggota,
+            form.cleaned_data["jumlah"],
+            cabang=request.user.cabang_aktif,
+            oleh=request.user,
+        )
+    except SirkulasiGagal as exc:
+        _simpan_hasil(request, _gagal(exc))
+    else:
+        _simpan_hasil(
+            request,
+            {
+                "ok": True,
+                "pesan": _("Pembayaran Rp%(j)s diterima, kuitansi %(k)s.")
+                % {"j": services.rupiah(kuitansi.jumlah), "k": kuitansi.nomor_kuitansi},
+                "kuitansi": kuitansi.pk,
+            },
+        )
+    return redirect("sirkulasi:meja_anggota", anggota.pk)
+
+
+@require_POST
+@meja_required("sirkulasi.change_denda")
+def meja_bebaskan(request: AuthedRequest, pk: int, denda_pk: int):
+    denda = get_object_or_404(Denda, pk=denda_pk, anggota_id=pk)
+    form = AlasanForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise SirkulasiGagal(_("Tuliskan alasan pembebasan denda."))
+        services.bebaskan_denda(
+            denda,
+            alasan=form.cleaned_data["alasan"],
+            cabang=request.user.cabang_aktif,
+            oleh=request.user,
+        )
+    except SirkulasiGagal as exc:
+        _simpan_hasil(request, _gagal(exc))
+    else:
+        _simpan_hasil(request, {"ok": True, "pesan": _("Denda dibebaskan.")})
+    return redirect("sirkulasi:meja_anggota", pk)
+
+
+@require_GET
+@meja_required("sirkulasi.add_peminjaman")
+def struk(request: AuthedRequest, pk: int):
+    """A printable receipt of the member's current loans (today's marked)."""
+    anggota = get_object_or_404(Anggota.objects.select_related("kategori"), pk=pk)
+    return render(
+        request,
+        "sirkulasi/struk.html",
+        {
+            "anggota": anggota,
+            "hari_ini": timezone.localdate(),
+            "cabang": request.user.cabang_aktif,
+            **selectors.ringkasan_anggota(anggota),
+        },
+    )
+
+
+@require_GET
+@staf_required
+@permission_required("sirkulasi.view_denda", raise_exception=True)
+def kuitansi(request: AuthedRequest, pk: int):
+    pembayaran = get_object_or_404(
+        Pembayaran.objects.select_related("anggota", "cabang", "petugas"), pk=pk
+    )
+    akses.wajib_boleh(request.user, pembayaran.cabang.unit_id, ubah=False)
+    return render(request, "sirkulasi/kuitansi.html", {"p": pembayaran})
+
+
+@require_http_methods(["GET", "POST"])
+@meja_required("sirkulasi.add_peminjaman")
+def meja_kembali(request: AuthedRequest):
+    """Scan returned items, one after another; each says where the item goes next."""
+    if request.method == "POST":
+        form = PindaiForm(request.POST)
+        daftar = request.session.get(KUNCI_KEMBALI, [])
+        if form.is_valid():
+            kode = form.cleaned_data["kode"]
+            try:
+                hasil = services.kembalikan(
+                    kode, cabang=request.user.cabang_aktif, oleh=request.user
+                )
+            except GAGAL as exc:
+                baris = _gagal(exc, barcode=kode)
+            else:
+                baris = _baris_kembali(hasil)
+            request.session[KUNCI_KEMBALI] = [baris, *daftar][:RIWAYAT_KEMBALI]
+        return redirect("sirkulasi:meja_kembali")
+    return render(
+        request,
+        "sirkulasi/meja_kembali.html",
+        {"form": PindaiForm(), "daftar": request.session.get(KUNCI_KEMBALI, [])},
+    )
+
+
+def _baris_kembali(hasil: services.HasilKembali) -> dict:
+    e = hasil.eksemplar
+    pinjaman = hasil.pinjaman
+    return {
+        "ok": True,
+        "barcode": e.barcode,
+        "judul": e.katalog.judul[:80],
+        "anggota": str(pinjaman.anggota) if pinjaman and pinjaman.anggota else "",
+        "terlambat": hasil.hari_terlambat,
+        "denda": services.rupiah(hasil.denda.jumlah) if hasil.denda else "",
+        "tujuan": str(hasil.tujuan),
+        "transit": hasil.transit is not None,
+        "reservasi": hasil.reservasi is not None,
+        "catatan": [str(c) for c in hasil.catatan],
+    }
+
+
+@require_POST
+@meja_required("sirkulasi.add_peminjaman")
+def meja_kembali_bersihkan(request: AuthedRequest):
+    request.session.pop(KUNCI_KEMBALI, None)
+    return redirect("sirkulasi:meja_kembali")
+
+
+# --- transit and holds ---------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@meja_required("sirkulasi.view_transit")
+def transit(request: AuthedRequest):
+    """This branch's transit lists, hold shelf and holds to pull, with one scan box:
+    an arriving item is received, a pulled copy is set aside for its hold."""
+    cabang = request.user.cabang_aktif
+    if request.method == "POST":
+        form = PindaiForm(request.POST)
+        aksi = request.POST.get("aksi", "terima")
+        if form.is_valid():
+            kode = form.cleaned_data["kode"]
+            layanan = services.tarik_untuk_reservasi if aksi == "tarik" else services.terima_transit
+            try:
+                hasil = layanan(kode, cabang=cabang, oleh=request.user)
+            except GAGAL as exc:
+                _simpan_hasil(request, _gagal(exc, barcode=kode))
+            else:
+                _simpan_hasil(request, {"ok": True, "pesan": f"{kode}: {hasil.tujuan}"})
+        return redirect("sirkulasi:transit")
+    return render(
+        request,
+        "sirkulasi/transit.html",
+        {
+            "cabang": cabang,
+            "form": PindaiForm(),
+            "hasil": _ambil_hasil(request),
+            "rak_reservasi": selectors.rak_reservasi(cabang),
+            "perlu_diambil": selectors.perlu_diambil(cabang),
+            **selectors.transit_cabang(cabang),
+        },
+    )
+
+
+# --- members -------------------------------------------------------------------
+
+
+@require_GET
+@staf_required
+@permission_required("sirkulasi.view_anggota", raise_exception=True)
+def anggota_daftar(request: AuthedRequest):
+    form = CariAnggotaForm(request.GET)
+    qs = Anggota.objects.select_related("kategori", "cabang")
+    q = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    if q:
+        qs = qs.filter(
+            Q(nomor=q) | Q(nomor_lama__nomor=q) | Q(nomor_identitas=q) | Q(nama__icontains=q)
+        ).distinct()
+    halaman = Paginator(qs.order_by("nama", "id"), 25).get_page(request.GET.get("halaman"))
+    return render(
+        request, "sirkulasi/anggota_daftar.html", {"form": form, "q": q, "halaman": halaman}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@meja_required("sirkulasi.add_anggota")
+def anggota_baru(request: AuthedRequest):
+    form = AnggotaForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            anggota = services.daftarkan_anggota(
+                form.cleaned_data, cabang=request.user.cabang_aktif, oleh=request.user
+            )
+        except SirkulasiGagal as exc:
+            form.add_error("nomor_identitas", str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(n)s terdaftar dengan nomor anggota %(no)s.")
+                % {"n": anggota.nama, "no": anggota.nomor},
+            )
+            return redirect("sirkulasi:anggota_detail", anggota.pk)
+    return render(request, "sirkulasi/anggota_form.html", {"form": form, "anggota": None})
+
+
+@require_http_methods(["GET", "POST"])
+@staf_required
+@permission_required("sirkulasi.change_anggota", raise_exception=True)
+def anggota_ubah(request: AuthedRequest, pk: int):
+    anggota = get_object_or_404(Anggota, pk=pk)
+    akses.wajib_boleh(request.user, anggota.unit_id, permission=services.IZIN_ANGGOTA)
+    form = AnggotaForm(request.POST or None, instance=anggota)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.ubah_anggota(Anggota.objects.get(pk=pk), data, oleh=request.user)
+        except SirkulasiGagal as exc:
+            form.add_error("nomor_identitas", str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Data anggota disimpan."))
+            return redirect("sirkulasi:anggota_detail", pk)
+    return render(request, "sirkulasi/anggota_form.html", {"form": form, "anggota": anggota})
+
+
+@require_GET
+@staf_required
+@permission_required("sirkulasi.view_anggota", raise_exception=True)
+def anggota_detail(request: AuthedRequest, pk: int):
+    anggota = get_object_or_404(Anggota.objects.select_related("kategori", "cabang", "unit"), pk=pk)
+    return render(
+        request,
+        "sirkulasi/anggota_detail.html",
+        {
+            "anggota": anggota,
+            "riwayat": selectors.riwayat(anggota),
+            "boleh_ubah": akses.boleh(
+                request.user, anggota.unit_id, permission=services.IZIN_ANGGOTA
+            ),
+            "alasan_form": AlasanForm(),
+            "hari_ini": timezone.localdate(),
+            "StatusAnggota": StatusAnggota,
+            **selectors.ringkasan_anggota(anggota),
+        },
+    )
+
+
+@require_POST
+@staf_required
+@permission_required("sirkulasi.change_anggota", raise_exception=True)
+def anggota_aksi(request: AuthedRequest, pk: int, aksi: str):
+    """Block, unblock, verify or renew a membership, each through its service."""
+    anggota = get_object_or_404(Anggota, pk=pk)
+    form = AlasanForm(request.POST)
+    alasan = form.cleaned_data["alasan"] if form.is_valid() else ""
+    try:
+        if aksi == "tangguhkan":
+            services.tangguhkan_anggota(anggota, alasan=alasan, oleh=request.user)
+            messages.success(request, _("Anggota diblokir."))
+        elif aksi == "pulihkan":
+            services.pulihkan_anggota(anggota, alasan=alasan, oleh=request.user)
+            messages.success(request, _("Blokir dicabut; anggota dapat meminjam lagi."))
+        elif aksi == "verifikasi":
+            services.verifikasi_anggota(anggota, oleh=request.user)
+            messages.success(request, _("Anggota diverifikasi dan aktif."))
+        elif aksi == "perpanjang":
+            anggota = services.perpanjang_keanggotaan(anggota, oleh=request.user)
+            messages.success(
+                request,
+                _("Keanggotaan berlaku sampai %(t)s.")
+                % {"t": anggota.berlaku_sampai.strftime("%d-%m-%Y")},
+            )
+        else:
+            raise SirkulasiGagal(_("Aksi tidak dikenal."))
+    except SirkulasiGagal as exc:
+        messages.error(request, str(exc))
+    return redirect("sirkulasi:anggota_detail", pk)
