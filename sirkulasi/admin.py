@@ -3,11 +3,14 @@ rules and the closing-day calendar (imports with preview through
 django-import-export). Members, loans and fines change only at the desk,
 through the services."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.admin import ImportExportMixin
 
 from dispusip.admin import AuditedAdmin
+from sirkulasi import services
 from sirkulasi.models import AturanPeminjaman, HariLibur, HariTutupMingguan, KategoriAnggota
 
 
@@ -70,6 +73,23 @@ class HariLiburAdmin(ImportExportMixin, AuditedAdmin):
     list_filter = ["jenis", "unit"]
     date_hierarchy = "mulai"
     search_fields = ["keterangan"]
+    actions = ["geser_jatuh_tempo"]
+
+    @admin.action(
+        description=gettext_lazy(
+            "Geser jatuh tempo dan batas ambil reservasi yang jatuh pada penutupan ini"
+        ),
+        permissions=["change"],
+    )
+    def geser_jatuh_tempo(self, request, queryset):
+        for libur in queryset:
+            jumlah = services.geser_karena_penutupan(libur, oleh=request.user)
+            self.message_user(
+                request,
+                _("%(l)s: %(p)s jatuh tempo dan %(r)s batas ambil reservasi digeser.")
+                % {"l": libur, "p": jumlah["pinjaman"], "r": jumlah["reservasi"]},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(HariTutupMingguan)

@@ -1,6 +1,8 @@
 """Members, loan rules, loans/returns/renewals, holds, fines, calendar, visitor log."""
 
+from celery.schedules import crontab
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,7 +13,7 @@ class SirkulasiConfig(AppConfig):
     def ready(self) -> None:
         from dispusip import registry as reg
         from dispusip.peran import Peran
-        from sirkulasi import stats
+        from sirkulasi import stats, tasks  # noqa: F401  (register tasks)
 
         r = reg.registry
         r.add_nav(
@@ -98,3 +100,7 @@ class SirkulasiConfig(AppConfig):
         )
         r.grant(Peran.PIMPINAN, ["sirkulasi.view_anggota", "sirkulasi.view_peminjaman"])
         r.add_demo_seeder("sirkulasi.demo.isi_demo")
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "sirkulasi-kedaluwarsakan-reservasi",
+            {"task": "sirkulasi.kedaluwarsakan_reservasi", "schedule": crontab(hour=0, minute=15)},
+        )

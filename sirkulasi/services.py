@@ -32,6 +32,7 @@ from sirkulasi.models import (
     IDENTITAS_NIK,
     Anggota,
     Denda,
+    HariLibur,
     NomorAnggotaLama,
     Pembayaran,
     Peminjaman,
@@ -886,3 +887,80 @@ def tarik_untuk_reservasi(barcode: str, *, cabang: Cabang, oleh: Pengguna) -> Ha
             sesudah={"tujuan": hasil.tujuan},
         )
     return hasil
+
+
+# --- calendar ------------------------------------------------------------------
+
+
+def geser_karena_penutupan(libur: HariLibur, *, oleh: Pengguna | None) -> dict[str, int]:
+    """After an ad-hoc closure (a flood) is entered: move every due date and hold
+    pickup deadline that falls in it to the next day its branch is open."""
+    from dispusip.models import Cabang
+
+    cabang = Cabang.objects.all()
+    if libur.cabang_id:
+        cabang = cabang.filter(pk=libur.cabang_id)
+    elif libur.unit_id:
+        cabang = cabang.filter(unit_id=libur.unit_id)
+    rentang = (libur.mulai, libur.selesai)
+    jumlah = {"pinjaman": 0, "reservasi": 0}
+    with transaction.atomic():
+        for c in cabang:
+            pinjaman = (
+                Peminjaman.objects.berjalan()
+                .select_for_update(of=("self",))
+                .select_related("eksemplar")
+                .filter(cabang=c, jatuh_tempo__range=rentang)
+            )
+            for p in pinjaman:
+                p.jatuh_tempo = kalender.hari_buka_berikutnya(c, p.jatuh_tempo)
+                p.save(update_fields=["jatuh_tempo"])
+                katalog_services.ubah_status(
+                    p.eksemplar, S.DIPINJAM, jatuh_tempo=p.jatuh_tempo, audit=False
+                )
+                jumlah["pinjaman"] += 1
+            siap = Reservasi.objects.select_for_update().filter(
+                cabang_ambil=c, status=Reservasi.Status.SIAP, batas_ambil__range=rentang
+            )
+            for r in siap:
+                r.batas_ambil = kalender.hari_buka_berikutnya(c, r.batas_ambil)
+                r.save(update_fields=["batas_ambil"])
+                jumlah["reservasi"] += 1
+        catat(aksi="kalender.geser", oleh=oleh, objek=libur, unit=libur.unit, sesudah=jumlah)
+    return jumlah
+
+
+def kedaluwarsakan_reservasi(pada: date | None = None) -> int:
+    """Holds not picked up by their deadline expire; each copy goes to the next
+    member in the queue, or home. Safe to run again: expired holds are skipped."""
+    pada = pada or timezone.localdate()
+    jumlah = 0
+    lewat = Reservasi.objects.filter(status=Reservasi.Status.SIAP, batas_ambil__lt=pada)
+    for pk in lewat.values_list("pk", flat=True):
+        with transaction.atomic():
+            hold = (
+                Reservasi.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("cabang_ambil", "eksemplar")
+                .filter(pk=pk, status=Reservasi.Status.SIAP)
+                .first()
+            )
+            if hold is None:
+                continue
+            hold.status = Reservasi.Status.KEDALUWARSA
+            hold.selesai = timezone.now()
+            item = hold.eksemplar
+            hold.eksemplar = None
+            hold.save(update_fields=["status", "selesai", "eksemplar"])
+            if item is not None:
+                item = cari_eksemplar(item.barcode, kunci=True)
+                katalog_services.ubah_status(item, S.TERSEDIA, audit=False)
+                _arahkan(item, hold.cabang_ambil, HasilKembali(eksemplar=item))
+            catat(
+                aksi="reservasi.kedaluwarsa",
+                oleh=None,
+                objek=hold,
+                unit=hold.cabang_ambil.unit,
+                sesudah={"batas_ambil": hold.batas_ambil},
+            )
+            jumlah += 1
+    return jumlah

@@ -519,3 +519,53 @@ def test_daftar_perlu_diambil_dan_tarik_untuk_reservasi(buat_anggota, buat_eksem
     hold.refresh_from_db()
     assert hold.status == Reservasi.Status.DALAM_PERJALANAN
     assert list(selectors.perlu_diambil(meja["cabang"])) == []
+
+
+def test_penutupan_mendadak_menggeser_jatuh_tempo_dan_batas_ambil(
+    buat_anggota, buat_eksemplar, meja, cabang, admin_dispusip
+):
+    a = buat_anggota()
+    (e, lain) = buat_eksemplar(jumlah=2)
+    p = services.pinjamkan(a, e.barcode, **meja)
+    (di_barat,) = buat_eksemplar("Di cabang lain", cabang_kode="jakbar-tanjung-duren")
+    p_barat = services.pinjamkan(
+        a, di_barat.barcode, cabang=cabang["jakbar-tanjung-duren"], oleh=admin_dispusip
+    )
+    k = Katalog.objects.get(pk=e.katalog_id)
+    services.pinjamkan(buat_anggota(nama="Budi"), lain.barcode, **meja)
+    hold = services.reservasi(buat_anggota(nama="Cici"), k, cabang_ambil=meja["cabang"])
+    services.kembalikan(lain.barcode, **meja)
+    hold.refresh_from_db()
+    assert hold.status == Reservasi.Status.SIAP
+    banjir = HariLibur.objects.create(
+        mulai=timezone.localdate(), selesai=p.jatuh_tempo + timedelta(days=2),
+        keterangan="Banjir", jenis="darurat", unit=meja["cabang"].unit,
+    )  # fmt: skip
+    jumlah = services.geser_karena_penutupan(banjir, oleh=admin_dispusip)
+    assert jumlah == {"pinjaman": 1, "reservasi": 1}
+    p.refresh_from_db()
+    e.refresh_from_db()
+    hold.refresh_from_db()
+    assert p.jatuh_tempo == banjir.selesai + timedelta(days=1) == e.jatuh_tempo
+    assert hold.batas_ambil == banjir.selesai + timedelta(days=1)
+    p_barat.refresh_from_db()
+    assert p_barat.jatuh_tempo < banjir.selesai  # another unit: untouched
+    assert AuditLog.objects.filter(action="kalender.geser").exists()
+
+
+def test_reservasi_kedaluwarsa_melayani_antrean_berikutnya(buat_anggota, buat_eksemplar, meja):
+    (e,) = buat_eksemplar()
+    k = Katalog.objects.get(pk=e.katalog_id)
+    services.pinjamkan(buat_anggota(nama="Ani"), e.barcode, **meja)
+    pertama = services.reservasi(buat_anggota(nama="Budi"), k, cabang_ambil=meja["cabang"])
+    kedua = services.reservasi(buat_anggota(nama="Cici"), k, cabang_ambil=meja["cabang"])
+    services.kembalikan(e.barcode, **meja)
+    pertama.refresh_from_db()
+    assert services.kedaluwarsakan_reservasi(pada=pertama.batas_ambil) == 0
+    assert services.kedaluwarsakan_reservasi(pada=pertama.batas_ambil + timedelta(days=1)) == 1
+    pertama.refresh_from_db()
+    kedua.refresh_from_db()
+    assert pertama.status == Reservasi.Status.KEDALUWARSA
+    assert kedua.status == Reservasi.Status.SIAP and kedua.eksemplar == e
+    e.refresh_from_db()
+    assert e.status == StatusEksemplar.DIPESAN

@@ -142,3 +142,29 @@ def test_cari_anggota(klien_meja, buat_anggota):
     buat_anggota(nama="Budi Santoso")
     html = klien_meja.get(reverse("sirkulasi:anggota_daftar"), {"q": "rahma"}).content.decode()
     assert a.nomor in html and "Budi" not in html
+
+
+def test_aksi_admin_menggeser_jatuh_tempo(
+    client, admin_dispusip, buat_anggota, buat_eksemplar, meja
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sirkulasi import services
+    from sirkulasi.models import HariLibur
+
+    (e,) = buat_eksemplar()
+    p = services.pinjamkan(buat_anggota(), e.barcode, **meja)
+    banjir = HariLibur.objects.create(
+        mulai=timezone.localdate(), selesai=p.jatuh_tempo, keterangan="Banjir", jenis="darurat"
+    )
+    client.force_login(admin_dispusip)
+    r = client.post(
+        reverse("admin:sirkulasi_harilibur_changelist"),
+        {"action": "geser_jatuh_tempo", "_selected_action": [banjir.pk]},
+        follow=True,
+    )
+    assert "1 jatuh tempo dan 0 batas ambil reservasi digeser" in r.content.decode()
+    p.refresh_from_db()
+    assert p.jatuh_tempo == banjir.selesai + timedelta(days=1)

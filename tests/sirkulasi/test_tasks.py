@@ -1,0 +1,39 @@
+"""Circulation's background work, through a real Celery worker."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from katalog.models import Katalog, StatusEksemplar
+from sirkulasi import services
+from sirkulasi.models import Reservasi
+from sirkulasi.tasks import kedaluwarsakan_reservasi_task
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_reservasi_lewat_batas_kedaluwarsa_lewat_worker(
+    celery_worker, buat_anggota, buat_eksemplar, meja
+):
+    (e,) = buat_eksemplar()
+    k = Katalog.objects.get(pk=e.katalog_id)
+    services.pinjamkan(buat_anggota(nama="Ani"), e.barcode, **meja)
+    hold = services.reservasi(buat_anggota(nama="Budi"), k, cabang_ambil=meja["cabang"])
+    services.kembalikan(e.barcode, **meja)
+    Reservasi.objects.filter(pk=hold.pk).update(
+        batas_ambil=timezone.localdate() - timedelta(days=1)
+    )
+    assert kedaluwarsakan_reservasi_task.delay().get(timeout=60) == 1
+    hold.refresh_from_db()
+    e.refresh_from_db()
+    assert hold.status == Reservasi.Status.KEDALUWARSA
+    assert e.status == StatusEksemplar.TERSEDIA
+    # Run again (a retried delivery): nothing more to do.
+    assert kedaluwarsakan_reservasi_task.delay().get(timeout=60) == 0
+
+
+def test_dijadwalkan_setiap_hari():
+    jadwal = settings.CELERY_BEAT_SCHEDULE["sirkulasi-kedaluwarsakan-reservasi"]
+    assert jadwal["task"] == "sirkulasi.kedaluwarsakan_reservasi"
