@@ -100,6 +100,9 @@ class Registry:
     urls: list[tuple[str, str]] = field(default_factory=list)
     robots_disallow: list[str] = field(default_factory=list)
     home_sections: list[str] = field(default_factory=list)
+    record_actions: list[str] = field(default_factory=list)
+    member_home: str | None = None
+    login_hints: list[str] = field(default_factory=list)
 
     def add_nav(self, entry: NavEntry) -> None:
         if any(e.url_name == entry.url_name for e in self.nav):
@@ -141,6 +144,21 @@ class Registry:
         """A template included near the top of the public home page (e.g. the OPAC box)."""
         if template not in self.home_sections:
             self.home_sections.append(template)
+
+    def add_record_action(self, template: str) -> None:
+        """A template included on the OPAC record page (context: `k`, the record),
+        e.g. circulation's "reserve" button; the catalogue never imports the app."""
+        if template not in self.record_actions:
+            self.record_actions.append(template)
+
+    def set_member_home(self, url_name: str) -> None:
+        """Where a library member (an account without a unit) lands after logging in."""
+        self.member_home = url_name
+
+    def add_login_hint(self, template: str) -> None:
+        """A template shown under the login form (e.g. how members activate online access)."""
+        if template not in self.login_hints:
+            self.login_hints.append(template)
 
     def disallow_robots(self, *paths: str) -> None:
         """Paths robots.txt keeps crawlers off (endless result permutations, APIs)."""

@@ -165,11 +165,15 @@ DJANGO_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0, minimum=0)
 # limit off): the public search page and the JSON API for kiosks and the call centre.
 OPAC_RATE = env_rate("OPAC_RATE", "120/60")
 OPAC_API_RATE = env_rate("OPAC_API_RATE", "60/60")
+# Members activating online access (number + birth date + code) per client address.
+AKTIVASI_RATE = env_rate("AKTIVASI_RATE", "10/300")
 
 # Circulation: a member owing more than this (Rp) may not borrow without an
 # override; a hold waits this many open days on the pickup shelf.
 SIRKULASI_BATAS_DENDA = env_int("SIRKULASI_BATAS_DENDA", 10000, minimum=0)
 SIRKULASI_HARI_AMBIL_RESERVASI = env_int("SIRKULASI_HARI_AMBIL_RESERVASI", 3, minimum=1)
+# Channels that reach members, in order of preference (sirkulasi/pemberitahuan.py).
+SIRKULASI_SALURAN = env_list("SIRKULASI_SALURAN", ["email"])
 AXES_VERBOSE = False
 
 # --- Email -------------------------------------------------------------------

@@ -56,9 +56,14 @@ def beranda(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@staf_required
+@login_required
 def dasbor(request: AuthedRequest) -> HttpResponse:
     user = request.user
+    if not user.adalah_staf:
+        # Members log in through the same form and land on their own pages.
+        if registry.member_home:
+            return redirect(registry.member_home)
+        raise PermissionDenied(_("Halaman ini hanya untuk staf Dispusip."))
     unit = akses.unit_lingkup(user)
     cards = [(card, card.context(request)) for card in registry.cards_for(user)]
     return render(

@@ -11,6 +11,7 @@ from pymarc import record_to_xml
 
 from dispusip.batas import batasi
 from dispusip.http import HtmxHttpRequest
+from dispusip.registry import registry
 from katalog import kutipan, pencarian, selectors
 from katalog import marc as marc_mod
 from katalog.forms import URUTAN, KueriForm
@@ -80,6 +81,7 @@ def rekaman(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "pengarang_lain": selectors.karya_lain_pengarang(katalog),
             "subjek_lain": selectors.karya_lain_subjek(katalog),
             "permalink": request.build_absolute_uri(katalog.get_absolute_url()),
+            "aksi_rekaman": registry.record_actions,
         },
     )
 

@@ -35,6 +35,11 @@ class SirkulasiConfig(AppConfig):
             )
         )
         r.add_urls("sirkulasi/", "sirkulasi.urls")
+        r.add_urls("anggota/", "sirkulasi.urls_anggota")
+        r.set_member_home("anggota:beranda")
+        r.add_record_action("sirkulasi/anggota/_tombol_reservasi.html")
+        r.disallow_robots("/anggota/")
+        r.add_login_hint("sirkulasi/anggota/_petunjuk_masuk.html")
         r.add_numbering(
             reg.NumberingKind(
                 kind="sirkulasi.nomor_anggota",

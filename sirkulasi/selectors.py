@@ -85,3 +85,53 @@ def perlu_diambil(cabang: Cabang, batas: int = 200):
         .select_related("katalog", "lokasi")
         .order_by("-untuk_sini", "nomor_panggil", "katalog__nomor_panggil", "barcode")[:batas]
     )
+
+
+def rekomendasi(anggota: Anggota, batas: int = 6) -> dict[str, list]:
+    """Titles that follow the member's profile, never one they have borrowed or hold:
+    from the subjects they borrow most, popular with their category at their
+    branch (last 90 days), and new arrivals at their branch."""
+    from collections import Counter
+    from datetime import timedelta
+
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from katalog.models import Katalog
+
+    pernah = set(Peminjaman.objects.filter(anggota=anggota).values_list("katalog_id", flat=True))
+    pernah |= set(anggota.reservasi.aktif().values_list("katalog_id", flat=True))
+    subjek = Counter(
+        s for daftar in Katalog.objects.filter(pk__in=pernah).values_list("subjek", flat=True)
+        for s in daftar
+    )  # fmt: skip
+    terbuka = Katalog.objects.opac().exclude(pk__in=pernah).exclude(cabang_pemilik=[])
+    dari_subjek = (
+        list(
+            terbuka.filter(subjek__overlap=[s for s, _n in subjek.most_common(3)]).order_by(
+                "-tahun", "-id"
+            )[:batas]
+        )
+        if subjek
+        else []
+    )
+    populer_ids = list(
+        Peminjaman.objects.filter(
+            kategori_anggota_id=anggota.kategori_id,
+            cabang_id=anggota.cabang_id,
+            dipinjam__gte=timezone.now() - timedelta(days=90),
+        )
+        .exclude(katalog_id__in=pernah)
+        .values("katalog_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "katalog_id")
+        .values_list("katalog_id", flat=True)[:batas]
+    )
+    populer = terbuka.in_bulk(populer_ids)
+    return {
+        "subjek": dari_subjek,
+        "populer": [populer[i] for i in populer_ids if i in populer],
+        "baru": list(
+            terbuka.filter(cabang_pemilik__contains=[anggota.cabang_id]).order_by("-dibuat")[:batas]
+        ),
+    }

@@ -25,7 +25,7 @@ from dispusip.forms import kesalahan_teks
 from dispusip.http import AuthedRequest
 from dispusip.views import staf_required
 from katalog.services import KatalogGagal
-from sirkulasi import selectors, services
+from sirkulasi import akun, selectors, services
 from sirkulasi.aturan import AturanTidakAda
 from sirkulasi.forms import (
     AlasanForm,
@@ -454,6 +454,16 @@ def anggota_aksi(request: AuthedRequest, pk: int, aksi: str):
                 request,
                 _("Keanggotaan berlaku sampai %(t)s.")
                 % {"t": anggota.berlaku_sampai.strftime("%d-%m-%Y")},
+            )
+        elif aksi == "kode-aktivasi":
+            kode = akun.kode_aktivasi_di_meja(anggota, oleh=request.user)
+            messages.success(
+                request,
+                _(
+                    "Kode aktivasi %(k)s (berlaku 15 menit). Anggota membuka /anggota/aktivasi/, "
+                    "mengisi nomor anggota dan tanggal lahir, lalu kode ini."
+                )
+                % {"k": kode},
             )
         else:
             raise SirkulasiGagal(_("Aksi tidak dikenal."))

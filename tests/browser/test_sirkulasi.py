@@ -92,3 +92,66 @@ def test_daftar_anggota_baru_lalu_langsung_ke_meja(page, live_server, staf_a, ka
     page.get_by_role("link", name="Buka di meja sirkulasi").click()
     expect(page.get_by_label("Pindai barcode eksemplar untuk dipinjam")).to_be_focused()
     page.screenshot(path=str(SHOTS / "anggota-baru-meja.png"), full_page=True)
+
+
+def test_anggota_memperpanjang_dan_mereservasi_daring(
+    page, live_server, settings, staf_a, buat_anggota, buat_eksemplar, cabang
+):
+    from datetime import date
+
+    from dispusip.models import Pengguna
+    from katalog.models import Katalog
+    from sirkulasi import services
+    from sirkulasi.models import Reservasi
+
+    settings.OPAC_RATE = "0/60"
+    a = buat_anggota(nama="Siti Rahma", tanggal_lahir=date(1990, 5, 17))
+    a.akun = Pengguna.objects.create_user(username=f"anggota-{a.pk}", password="Buku-Jakarta-2026")
+    a.save()
+    meja = {"oleh": staf_a, "cabang": cabang["jakpus-tanah-abang"]}
+    (dipinjam,) = buat_eksemplar("Laskar pelangi")
+    services.pinjamkan(a, dipinjam.barcode, **meja)
+    (dicari,) = buat_eksemplar("Bumi manusia")
+    services.pinjamkan(buat_anggota(nama="Budi"), dicari.barcode, **meja)
+
+    # Members log in with the number on their card.
+    masuk(page, live_server, a.nomor, "Buku-Jakarta-2026")
+    expect(page.get_by_role("heading", name="Halo, Siti Rahma")).to_be_visible()
+    page.get_by_role("button", name="Perpanjang Laskar pelangi").click()
+    expect(page.get_by_role("status")).to_contain_text("Diperpanjang")
+
+    page.goto(f"{live_server.url}{Katalog.objects.get(pk=dicari.katalog_id).get_absolute_url()}")
+    page.get_by_role("link", name="Reservasi judul ini").click()
+    page.get_by_label("Ambil di").select_option(label="Perpustakaan Jakarta Cikini")
+    page.get_by_role("button", name="Reservasi", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("antrean ke-1")
+    expect(page.locator("#daftar-reservasi")).to_contain_text(
+        "Antrean ke-1 · ambil di Perpustakaan Jakarta Cikini"
+    )
+    page.screenshot(path=str(SHOTS / "anggota-beranda.png"), full_page=True)
+    assert Reservasi.objects.get(anggota=a).cabang_ambil == cabang["cikini"]
+
+
+def test_aktivasi_akses_daring_di_ponsel(page, live_server, settings, buat_anggota):
+    import re
+    from datetime import date
+
+    from django.core import mail
+
+    settings.AKTIVASI_RATE = "0/60"
+    a = buat_anggota(
+        nama="Dewi Lestari", tanggal_lahir=date(1985, 1, 2), email="dewi@contoh.invalid"
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/akun/masuk/")
+    page.get_by_role("link", name="Aktifkan akses daring").click()
+    page.get_by_label("Nomor anggota").fill(a.nomor)
+    page.get_by_label("Tanggal lahir").fill("1985-01-02")
+    page.get_by_role("button", name="Kirim kode").click()
+    kode = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
+    page.get_by_label("Kode aktivasi").fill(kode)
+    page.get_by_label("Kata sandi baru").fill("Buku-Jakarta-2026")
+    page.get_by_label("Ulangi kata sandi").fill("Buku-Jakarta-2026")
+    page.get_by_role("button", name="Aktifkan").click()
+    expect(page.get_by_role("heading", name="Halo, Dewi Lestari")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "anggota-aktivasi-ponsel.png"), full_page=True)

@@ -40,10 +40,20 @@ def test_staff_pages_send_anonymous_visitors_to_login(client, name):
     assert response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("name", STAFF_PAGES)
+@pytest.mark.parametrize("name", [n for n in STAFF_PAGES if n != "dasbor"])
 def test_staff_pages_refuse_members(client, anggota, name):
     client.force_login(anggota)
     assert client.get(reverse(name)).status_code == 403
+
+
+def test_the_dashboard_sends_members_to_the_member_home(client, anggota):
+    """Members log in through the same form; the app that owns them names their page."""
+    from dispusip.registry import registry
+
+    client.force_login(anggota)
+    response = client.get(reverse("dasbor"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse(registry.member_home)
 
 
 def test_dashboard_shows_unit_roles_and_only_the_modules_the_role_opens(client, staf_a):
