@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 from dispusip import embedded
 from dispusip.env import (
@@ -171,9 +172,28 @@ AKTIVASI_RATE = env_rate("AKTIVASI_RATE", "10/300")
 # Circulation: a member owing more than this (Rp) may not borrow without an
 # override; a hold waits this many open days on the pickup shelf.
 SIRKULASI_BATAS_DENDA = env_int("SIRKULASI_BATAS_DENDA", 10000, minimum=0)
+# Replacement cost (Rp) of a lost copy that has no price on record.
+SIRKULASI_BIAYA_GANTI = env_int("SIRKULASI_BIAYA_GANTI", 100000, minimum=1)
 SIRKULASI_HARI_AMBIL_RESERVASI = env_int("SIRKULASI_HARI_AMBIL_RESERVASI", 3, minimum=1)
 # Channels that reach members, in order of preference (sirkulasi/pemberitahuan.py).
 SIRKULASI_SALURAN = env_list("SIRKULASI_SALURAN", ["email"])
+# Notices: days before the due date ("due soon"), days after it for the 1st, 2nd
+# and 3rd overdue notice, days before a membership ends.
+SIRKULASI_HARI_SEBELUM_TEMPO = env_int("SIRKULASI_HARI_SEBELUM_TEMPO", 2, minimum=0)
+try:
+    SIRKULASI_HARI_TERLAMBAT = [
+        int(h) for h in env_list("SIRKULASI_HARI_TERLAMBAT", ["1", "7", "14"])
+    ]
+    if (
+        len(SIRKULASI_HARI_TERLAMBAT) != 3
+        or sorted(set(SIRKULASI_HARI_TERLAMBAT)) != SIRKULASI_HARI_TERLAMBAT
+    ):
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured(
+        "SIRKULASI_HARI_TERLAMBAT must be three increasing numbers of days, e.g. 1,7,14"
+    ) from None
+SIRKULASI_HARI_SEBELUM_BERAKHIR = env_int("SIRKULASI_HARI_SEBELUM_BERAKHIR", 14, minimum=1)
 AXES_VERBOSE = False
 
 # --- Email -------------------------------------------------------------------

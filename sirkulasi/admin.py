@@ -9,9 +9,15 @@ from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.admin import ImportExportMixin
 
-from dispusip.admin import AuditedAdmin
+from dispusip.admin import AuditedAdmin, ReadOnlyAdmin
 from sirkulasi import services
-from sirkulasi.models import AturanPeminjaman, HariLibur, HariTutupMingguan, KategoriAnggota
+from sirkulasi.models import (
+    AturanPeminjaman,
+    HariLibur,
+    HariTutupMingguan,
+    KategoriAnggota,
+    Pemberitahuan,
+)
 
 
 class KategoriAnggotaResource(resources.ModelResource):
@@ -96,3 +102,11 @@ class HariLiburAdmin(ImportExportMixin, AuditedAdmin):
 class HariTutupMingguanAdmin(AuditedAdmin):
     list_display = ["cabang", "hari"]
     list_filter = ["hari", "cabang__unit"]
+
+
+@admin.register(Pemberitahuan)
+class PemberitahuanAdmin(ReadOnlyAdmin):
+    list_display = ["dibuat", "anggota", "jenis", "status", "saluran"]
+    list_filter = ["jenis", "status", "saluran"]
+    search_fields = ["anggota__nomor", "anggota__nama", "kunci"]
+    date_hierarchy = "dibuat"

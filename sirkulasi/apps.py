@@ -84,6 +84,7 @@ class SirkulasiConfig(AppConfig):
             "sirkulasi.view_reservasi",
             "sirkulasi.add_reservasi",
             "sirkulasi.change_reservasi",
+            "sirkulasi.view_pemberitahuan",
         ]
         r.grant(Peran.SIRKULASI, meja)
         r.grant(
@@ -108,4 +109,8 @@ class SirkulasiConfig(AppConfig):
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "sirkulasi-kedaluwarsakan-reservasi",
             {"task": "sirkulasi.kedaluwarsakan_reservasi", "schedule": crontab(hour=0, minute=15)},
+        )
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "sirkulasi-kirim-pemberitahuan",
+            {"task": "sirkulasi.kirim_pemberitahuan", "schedule": crontab(minute="*/15")},
         )

@@ -31,6 +31,13 @@ class BayarForm(forms.Form):
     )
 
 
+class RusakForm(forms.Form):
+    biaya = forms.DecimalField(
+        label=_("Biaya kerusakan (Rp)"), min_value=1, max_digits=12, decimal_places=0
+    )
+    keterangan = forms.CharField(label=_("Kerusakan"), max_length=200, strip=True)
+
+
 class CariAnggotaForm(forms.Form):
     q = forms.CharField(
         label=_("Nama, nomor anggota, atau nomor identitas"), max_length=100, required=False

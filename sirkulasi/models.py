@@ -708,3 +708,50 @@ class Reservasi(models.Model):
 
     def __str__(self) -> str:
         return f"{self.katalog_id} · {self.anggota_id} ({self.get_status_display()})"
+
+
+class Pemberitahuan(models.Model):
+    """The notice log: one row per loan, hold or membership a notice was about.
+    The unique key makes every notice go out at most once, however often the
+    sweep runs and whichever worker runs it."""
+
+    class Jenis(models.TextChoices):
+        JATUH_TEMPO = "jatuh_tempo", _("Segera jatuh tempo")
+        TERLAMBAT_1 = "terlambat_1", _("Keterlambatan (pemberitahuan ke-1)")
+        TERLAMBAT_2 = "terlambat_2", _("Keterlambatan (pemberitahuan ke-2)")
+        TERLAMBAT_3 = "terlambat_3", _("Keterlambatan (pemberitahuan ke-3)")
+        RESERVASI_SIAP = "reservasi_siap", _("Reservasi siap diambil")
+        RESERVASI_BERAKHIR = "reservasi_berakhir", _("Reservasi segera berakhir")
+        KEANGGOTAAN_BERAKHIR = "keanggotaan_berakhir", _("Keanggotaan segera berakhir")
+
+    class Status(models.TextChoices):
+        TERKIRIM = "terkirim", _("Terkirim")
+        GAGAL = "gagal", _("Gagal dikirim")
+        TANPA_SALURAN = "tanpa_saluran", _("Tidak ada email/nomor")
+
+    kunci = models.CharField(_("kunci"), max_length=120, unique=True)
+    anggota = models.ForeignKey(
+        Anggota, models.CASCADE, related_name="pemberitahuan", verbose_name=_("anggota")
+    )
+    jenis = models.CharField(_("jenis"), max_length=30, choices=Jenis)
+    peminjaman = models.ForeignKey(
+        Peminjaman, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reservasi = models.ForeignKey(
+        Reservasi, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    saluran = models.CharField(_("saluran"), max_length=20, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status)
+    subjek = models.CharField(_("subjek"), max_length=200)
+    isi = models.TextField(_("isi"))
+    galat = models.CharField(_("galat"), max_length=255, blank=True)
+    dibuat = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-dibuat"]
+        verbose_name = _("pemberitahuan")
+        verbose_name_plural = _("pemberitahuan")
+        indexes = [models.Index(fields=["anggota", "-dibuat"], name="pemberitahuan_anggota")]
+
+    def __str__(self) -> str:
+        return f"{self.get_jenis_display()} → {self.anggota_id}"

@@ -964,3 +964,133 @@ def kedaluwarsakan_reservasi(pada: date | None = None) -> int:
             )
             jumlah += 1
     return jumlah
+
+
+# --- lost, claimed returned, damaged -----------------------------------------------
+
+
+def _tutup_tanpa_rak(
+    pinjaman: Peminjaman, status: str, *, cabang: Cabang, oleh: Pengguna
+) -> tuple[Peminjaman, Eksemplar]:
+    """Close a loan whose copy does not come back to a shelf; the copy is marked lost."""
+    akses.wajib_boleh(oleh, cabang.unit_id, permission=IZIN_PINJAM)
+    pinjaman = (
+        Peminjaman.objects.select_for_update(of=("self",))
+        .select_related("anggota", "cabang")
+        .get(pk=pinjaman.pk)
+    )
+    if not pinjaman.berjalan:
+        raise SirkulasiGagal(_("Peminjaman ini sudah selesai."))
+    item = cari_eksemplar(pinjaman.eksemplar.barcode, kunci=True)
+    pinjaman.dikembalikan = timezone.now()
+    pinjaman.cabang_kembali = cabang
+    pinjaman.status = status
+    pinjaman.save(update_fields=["dikembalikan", "cabang_kembali", "status"])
+    katalog_services.ubah_status(item, S.HILANG, audit=False)
+    return pinjaman, item
+
+
+def biaya_ganti(item: Eksemplar) -> Decimal:
+    """What a lost copy costs the member: its price, else the configured default."""
+    return item.harga or Decimal(settings.SIRKULASI_BIAYA_GANTI)
+
+
+def hilangkan(
+    pinjaman: Peminjaman,
+    *,
+    cabang: Cabang,
+    oleh: Pengguna,
+    biaya: Decimal | None = None,
+) -> Denda:
+    """The member reports the copy lost: the loan closes, the copy is marked lost, and
+    the member is charged its replacement cost (and any late fine up to today)."""
+    with transaction.atomic():
+        pinjaman, item = _tutup_tanpa_rak(
+            pinjaman, Peminjaman.Status.HILANG, cabang=cabang, oleh=oleh
+        )
+        anggota = pinjaman.anggota
+        aturan = aturan_pinjam(anggota, item, pinjaman.cabang)
+        terlambat, jumlah = hitung_denda(pinjaman, aturan, timezone.localdate())
+        if jumlah > 0:
+            Denda.objects.create(
+                anggota=anggota, peminjaman=pinjaman, jenis=Denda.Jenis.KETERLAMBATAN,
+                jumlah=jumlah, cabang=cabang,
+                keterangan=_("%(n)s hari terlambat: %(j)s") % {"n": terlambat, "j": item.katalog.judul[:150]},
+            )  # fmt: skip
+        biaya = biaya if biaya is not None else biaya_ganti(item)
+        if biaya <= 0:
+            raise SirkulasiGagal(_("Biaya penggantian harus lebih dari nol."))
+        denda = Denda.objects.create(
+            anggota=anggota, peminjaman=pinjaman, jenis=Denda.Jenis.HILANG, jumlah=biaya,
+            cabang=cabang, keterangan=_("Pengganti %(b)s: %(j)s") % {"b": item.barcode, "j": item.katalog.judul[:150]},
+        )  # fmt: skip
+        catat(
+            aksi="peminjaman.hilang",
+            oleh=oleh,
+            objek=pinjaman,
+            unit=cabang.unit,
+            sesudah={"barcode": item.barcode, "biaya": biaya},
+        )
+    return denda
+
+
+def klaim_sudah_kembali(
+    pinjaman: Peminjaman, *, cabang: Cabang, oleh: Pengguna, alasan: str
+) -> Peminjaman:
+    """The member says the copy was returned but it is not on any shelf: the loan
+    closes without a fine and the copy is marked lost until it turns up."""
+    if not alasan.strip():
+        raise SirkulasiGagal(_("Tuliskan keterangan klaim anggota."))
+    with transaction.atomic():
+        pinjaman, item = _tutup_tanpa_rak(
+            pinjaman, Peminjaman.Status.KLAIM_KEMBALI, cabang=cabang, oleh=oleh
+        )
+        catat(
+            aksi="peminjaman.klaim_kembali",
+            oleh=oleh,
+            objek=pinjaman,
+            unit=cabang.unit,
+            sesudah={"barcode": item.barcode},
+            alasan=alasan.strip(),
+        )
+    return pinjaman
+
+
+def tagih_kerusakan(
+    pinjaman: Peminjaman, *, cabang: Cabang, oleh: Pengguna, biaya: Decimal, keterangan: str
+) -> Denda:
+    """A copy came back damaged: the member who had it pays, and the copy goes to
+    repair instead of back to the shelf (or to a hold)."""
+    akses.wajib_boleh(oleh, cabang.unit_id, permission=IZIN_PINJAM)
+    if biaya <= 0 or not keterangan.strip():
+        raise SirkulasiGagal(_("Isi biaya kerusakan dan keterangannya."))
+    with transaction.atomic():
+        pinjaman = Peminjaman.objects.select_related("anggota").get(pk=pinjaman.pk)
+        if pinjaman.berjalan:
+            raise SirkulasiGagal(_("Proses pengembaliannya dahulu, lalu catat kerusakannya."))
+        if pinjaman.anggota is None:
+            raise SirkulasiGagal(_("Peminjam tidak lagi tercatat (riwayat sudah dianonimkan)."))
+        item = cari_eksemplar(pinjaman.eksemplar.barcode, kunci=True)
+        denda = Denda.objects.create(
+            anggota=pinjaman.anggota, peminjaman=pinjaman, jenis=Denda.Jenis.RUSAK, jumlah=biaya,
+            cabang=cabang, keterangan=f"{item.barcode}: {keterangan.strip()[:200]}",
+        )  # fmt: skip
+        # The return may already have set it aside for a hold: that hold waits again.
+        Reservasi.objects.filter(eksemplar=item, status__in=Reservasi.AKTIF).exclude(
+            status=Reservasi.Status.MENUNGGU
+        ).update(
+            status=Reservasi.Status.MENUNGGU, eksemplar=None, siap_sejak=None, batas_ambil=None
+        )
+        Transit.objects.berjalan().filter(eksemplar=item).update(diterima=timezone.now())
+        if item.status != S.TERSEDIA:
+            katalog_services.ubah_status(item, S.TERSEDIA, audit=False)
+        katalog_services.ubah_status(item, S.PERBAIKAN, audit=False)
+        catat(
+            aksi="peminjaman.rusak",
+            oleh=oleh,
+            objek=pinjaman,
+            unit=cabang.unit,
+            sesudah={"barcode": item.barcode, "biaya": biaya},
+            alasan=keterangan.strip(),
+        )
+    return denda

@@ -2,10 +2,16 @@
 
 from celery import shared_task
 
-from sirkulasi import services
+from sirkulasi import pemberitahuan, services
 
 
 @shared_task(name="sirkulasi.kedaluwarsakan_reservasi")
 def kedaluwarsakan_reservasi_task() -> int:
     """Daily: holds not picked up in time expire and their copies serve the next in line."""
     return services.kedaluwarsakan_reservasi()
+
+
+@shared_task(name="sirkulasi.kirim_pemberitahuan")
+def kirim_pemberitahuan_task() -> dict[str, int]:
+    """Every quarter hour: due-soon, overdue, hold and membership notices, each once."""
+    return pemberitahuan.kirim_pemberitahuan()

@@ -16,6 +16,12 @@ urlpatterns = [
         name="meja_bebaskan",
     ),
     path("meja/anggota/<int:pk>/struk/", views.struk, name="struk"),
+    path(
+        "meja/anggota/<int:pk>/pinjaman/<int:pinjaman_pk>/hilang/",
+        views.meja_hilang,
+        name="meja_hilang",
+    ),
+    path("meja/rusak/<int:pk>/", views.meja_rusak, name="meja_rusak"),
     path("kuitansi/<int:pk>/", views.kuitansi, name="kuitansi"),
     path("transit/", views.transit, name="transit"),
     path("anggota/", views.anggota_daftar, name="anggota_daftar"),

@@ -34,6 +34,7 @@ from sirkulasi.forms import (
     CariAnggotaForm,
     PindaiForm,
     PinjamForm,
+    RusakForm,
 )
 from sirkulasi.kalender import KalenderGagal
 from sirkulasi.models import Anggota, Denda, Pembayaran, Peminjaman, StatusAnggota
@@ -289,6 +290,7 @@ def _baris_kembali(hasil: services.HasilKembali) -> dict:
     pinjaman = hasil.pinjaman
     return {
         "ok": True,
+        "pinjaman": pinjaman.pk if pinjaman else None,
         "barcode": e.barcode,
         "judul": e.katalog.judul[:80],
         "anggota": str(pinjaman.anggota) if pinjaman and pinjaman.anggota else "",
@@ -299,6 +301,57 @@ def _baris_kembali(hasil: services.HasilKembali) -> dict:
         "reservasi": hasil.reservasi is not None,
         "catatan": [str(c) for c in hasil.catatan],
     }
+
+
+@require_POST
+@meja_required("sirkulasi.add_peminjaman")
+def meja_rusak(request: AuthedRequest, pk: int):
+    """A copy just returned is damaged: charge the borrower, send the copy to repair."""
+    pinjaman = get_object_or_404(Peminjaman, pk=pk)
+    form = RusakForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise SirkulasiGagal(kesalahan_teks(form))
+        denda = services.tagih_kerusakan(
+            pinjaman,
+            cabang=request.user.cabang_aktif,
+            oleh=request.user,
+            biaya=form.cleaned_data["biaya"],
+            keterangan=form.cleaned_data["keterangan"],
+        )
+    except SirkulasiGagal as exc:
+        messages.error(request, " ".join(exc.alasan))
+    else:
+        messages.success(
+            request,
+            _("Kerusakan dicatat: Rp%(j)s ditagihkan, eksemplar dikirim ke perbaikan.")
+            % {"j": services.rupiah(denda.jumlah)},
+        )
+    return redirect("sirkulasi:meja_kembali")
+
+
+@require_POST
+@meja_required("sirkulasi.add_peminjaman")
+def meja_hilang(request: AuthedRequest, pk: int, pinjaman_pk: int):
+    """The member reports a loan lost, or claims to have returned it."""
+    pinjaman = get_object_or_404(Peminjaman.objects.berjalan(), pk=pinjaman_pk, anggota_id=pk)
+    form = AlasanForm(request.POST)
+    cabang = request.user.cabang_aktif
+    try:
+        if request.POST.get("jenis") == "klaim":
+            alasan = form.cleaned_data["alasan"] if form.is_valid() else ""
+            services.klaim_sudah_kembali(pinjaman, cabang=cabang, oleh=request.user, alasan=alasan)
+            pesan = _("Klaim dicatat; eksemplar ditandai hilang sampai ditemukan, tanpa denda.")
+        else:
+            denda = services.hilangkan(pinjaman, cabang=cabang, oleh=request.user)
+            pesan = _("Dicatat hilang; biaya penggantian Rp%(j)s ditagihkan.") % {
+                "j": services.rupiah(denda.jumlah)
+            }
+    except SirkulasiGagal as exc:
+        _simpan_hasil(request, _gagal(exc))
+    else:
+        _simpan_hasil(request, {"ok": True, "pesan": pesan})
+    return redirect("sirkulasi:meja_anggota", pk)
 
 
 @require_POST
@@ -419,6 +472,7 @@ def anggota_detail(request: AuthedRequest, pk: int):
         {
             "anggota": anggota,
             "riwayat": selectors.riwayat(anggota),
+            "pemberitahuan": anggota.pemberitahuan.all()[:10],
             "boleh_ubah": akses.boleh(
                 request.user, anggota.unit_id, permission=services.IZIN_ANGGOTA
             ),

@@ -38,7 +38,7 @@ def test_pinjam_tiga_kembali_satu_di_cabang_lain_menjadi_transit(
     expect(page.get_by_label("Pindai kartu anggota")).to_be_focused()
     pindai(page, a.nomor)
     expect(page.get_by_role("heading", name="Siti Rahma")).to_be_visible()
-    tabel = page.locator("#tabel-pinjaman tbody tr")
+    tabel = page.locator("#tabel-pinjaman tr.baris-pinjaman")
     for n, e in enumerate(items, start=1):
         pindai(page, e.barcode)
         expect(tabel).to_have_count(n)

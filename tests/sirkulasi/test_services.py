@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from dispusip.models import AuditLog
-from katalog.models import Katalog, StatusEksemplar
+from katalog.models import Eksemplar, Katalog, StatusEksemplar
 from sirkulasi import kalender, services
 from sirkulasi.aturan import aturan_untuk
 from sirkulasi.models import (
@@ -569,3 +569,60 @@ def test_reservasi_kedaluwarsa_melayani_antrean_berikutnya(buat_anggota, buat_ek
     assert kedua.status == Reservasi.Status.SIAP and kedua.eksemplar == e
     e.refresh_from_db()
     assert e.status == StatusEksemplar.DIPESAN
+
+
+# --- lost, claimed returned, damaged ---------------------------------------------
+
+
+def test_hilang_menagih_harga_dan_denda_terlambat(buat_anggota, buat_eksemplar, meja):
+    a = buat_anggota()
+    (e, tanpa_harga) = buat_eksemplar(jumlah=2)
+    Eksemplar.objects.filter(pk=e.pk).update(harga=Decimal(85000))
+    p = services.pinjamkan(a, e.barcode, **meja)
+    p2 = services.pinjamkan(a, tanpa_harga.barcode, **meja)
+    _mundurkan(p, 2)
+    denda = services.hilangkan(p, **meja)
+    assert denda.jenis == Denda.Jenis.HILANG and denda.jumlah == Decimal(85000)
+    assert services.total_tunggakan(a) == Decimal(85000 + 1000)
+    e.refresh_from_db()
+    p.refresh_from_db()
+    assert e.status == StatusEksemplar.HILANG and p.status == Peminjaman.Status.HILANG
+    assert services.hilangkan(p2, **meja).jumlah == Decimal(100000)  # the configured default
+    with pytest.raises(SirkulasiGagal, match="sudah selesai"):
+        services.hilangkan(p2, **meja)
+
+
+def test_klaim_sudah_kembali_tanpa_denda(buat_anggota, buat_eksemplar, meja):
+    a = buat_anggota()
+    (e,) = buat_eksemplar()
+    p = services.pinjamkan(a, e.barcode, **meja)
+    _mundurkan(p, 5)
+    with pytest.raises(SirkulasiGagal, match="keterangan"):
+        services.klaim_sudah_kembali(p, **meja, alasan=" ")
+    services.klaim_sudah_kembali(p, **meja, alasan="Dikembalikan lewat kotak buku")
+    assert services.total_tunggakan(a) == 0
+    e.refresh_from_db()
+    assert e.status == StatusEksemplar.HILANG
+    assert AuditLog.objects.get(action="peminjaman.klaim_kembali").reason.startswith("Dikembalikan")
+
+
+def test_kerusakan_ditagih_dan_eksemplar_ke_perbaikan_bukan_ke_reservasi(
+    buat_anggota, buat_eksemplar, meja
+):
+    a = buat_anggota()
+    (e,) = buat_eksemplar()
+    p = services.pinjamkan(a, e.barcode, **meja)
+    hold = services.reservasi(
+        buat_anggota(nama="Budi"), Katalog.objects.get(pk=e.katalog_id), cabang_ambil=meja["cabang"]
+    )
+    with pytest.raises(SirkulasiGagal, match="pengembaliannya dahulu"):
+        services.tagih_kerusakan(p, **meja, biaya=Decimal(20000), keterangan="Basah")
+    services.kembalikan(e.barcode, **meja)
+    hold.refresh_from_db()
+    assert hold.status == Reservasi.Status.SIAP
+    services.tagih_kerusakan(p, **meja, biaya=Decimal(20000), keterangan="Sampul robek, basah")
+    e.refresh_from_db()
+    hold.refresh_from_db()
+    assert e.status == StatusEksemplar.PERBAIKAN
+    assert hold.status == Reservasi.Status.MENUNGGU and hold.eksemplar is None
+    assert Denda.objects.get(jenis=Denda.Jenis.RUSAK).anggota == a

@@ -37,3 +37,19 @@ def test_reservasi_lewat_batas_kedaluwarsa_lewat_worker(
 def test_dijadwalkan_setiap_hari():
     jadwal = settings.CELERY_BEAT_SCHEDULE["sirkulasi-kedaluwarsakan-reservasi"]
     assert jadwal["task"] == "sirkulasi.kedaluwarsakan_reservasi"
+
+
+def test_pemberitahuan_lewat_worker(celery_worker, buat_anggota, buat_eksemplar, meja):
+    from sirkulasi.models import Pemberitahuan, Peminjaman
+    from sirkulasi.tasks import kirim_pemberitahuan_task
+
+    a = buat_anggota(nama="Siti", email="siti@contoh.invalid")
+    (e,) = buat_eksemplar()
+    p = services.pinjamkan(a, e.barcode, **meja)
+    Peminjaman.objects.filter(pk=p.pk).update(jatuh_tempo=timezone.localdate() - timedelta(days=1))
+    assert kirim_pemberitahuan_task.delay().get(timeout=60) == {"terlambat_1": 1}
+    assert Pemberitahuan.objects.get(peminjaman=p).status == "terkirim"
+    assert kirim_pemberitahuan_task.delay().get(timeout=60) == {}
+    assert settings.CELERY_BEAT_SCHEDULE["sirkulasi-kirim-pemberitahuan"]["task"] == (
+        "sirkulasi.kirim_pemberitahuan"
+    )

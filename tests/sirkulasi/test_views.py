@@ -168,3 +168,26 @@ def test_aksi_admin_menggeser_jatuh_tempo(
     assert "1 jatuh tempo dan 0 batas ambil reservasi digeser" in r.content.decode()
     p.refresh_from_db()
     assert p.jatuh_tempo == banjir.selesai + timedelta(days=1)
+
+
+def test_hilang_klaim_dan_rusak_dari_meja(klien_meja, buat_anggota, buat_eksemplar, meja):
+    from sirkulasi import services
+
+    a = buat_anggota()
+    (e1, e2, e3) = buat_eksemplar(jumlah=3)
+    p1, p2, p3 = (services.pinjamkan(a, e.barcode, **meja) for e in (e1, e2, e3))
+    url = lambda p: reverse("sirkulasi:meja_hilang", args=[a.pk, p.pk])  # noqa: E731
+    r = klien_meja.post(url(p1), {"jenis": "hilang"}, follow=True)
+    assert "biaya penggantian Rp100.000" in r.content.decode()
+    r = klien_meja.post(url(p2), {"jenis": "klaim", "alasan": ""}, follow=True)
+    assert "keterangan klaim" in r.content.decode()
+    klien_meja.post(url(p2), {"jenis": "klaim", "alasan": "Sudah lewat kotak buku"})
+    p2.refresh_from_db()
+    assert p2.status == Peminjaman.Status.KLAIM_KEMBALI
+    klien_meja.post(reverse("sirkulasi:meja_kembali"), {"kode": e3.barcode})
+    r = klien_meja.post(
+        reverse("sirkulasi:meja_rusak", args=[p3.pk]),
+        {"biaya": "15000", "keterangan": "Halaman sobek"},
+        follow=True,
+    )
+    assert "Rp15.000 ditagihkan" in r.content.decode()
