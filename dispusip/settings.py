@@ -172,6 +172,11 @@ AKTIVASI_RATE = env_rate("AKTIVASI_RATE", "10/300")
 # Circulation: a member owing more than this (Rp) may not borrow without an
 # override; a hold waits this many open days on the pickup shelf.
 SIRKULASI_BATAS_DENDA = env_int("SIRKULASI_BATAS_DENDA", 10000, minimum=0)
+# Loan and visit history older than this many days loses the member link
+# (UU 27/2022); statistics keep category, age band, sex, branch and dates. 0 = keep.
+SIRKULASI_ANONIM_SETELAH_HARI = env_int("SIRKULASI_ANONIM_SETELAH_HARI", 730, minimum=0)
+# A member's card scanned again at the same entrance within this many minutes is one visit.
+SIRKULASI_JEDA_KUNJUNGAN_MENIT = env_int("SIRKULASI_JEDA_KUNJUNGAN_MENIT", 120, minimum=0)
 # Replacement cost (Rp) of a lost copy that has no price on record.
 SIRKULASI_BIAYA_GANTI = env_int("SIRKULASI_BIAYA_GANTI", 100000, minimum=1)
 SIRKULASI_HARI_AMBIL_RESERVASI = env_int("SIRKULASI_HARI_AMBIL_RESERVASI", 3, minimum=1)

@@ -85,7 +85,19 @@ class SirkulasiConfig(AppConfig):
             "sirkulasi.add_reservasi",
             "sirkulasi.change_reservasi",
             "sirkulasi.view_pemberitahuan",
+            "sirkulasi.view_kunjungan",
+            "sirkulasi.add_kunjungan",
+            "sirkulasi.view_bacaditempat",
+            "sirkulasi.add_bacaditempat",
         ]
+        r.add_statistic(
+            reg.StatisticProvider(
+                key="kunjungan_tahun_ini",
+                label=_("Kunjungan tahun ini"),
+                compute=stats.kunjungan_tahun_ini,
+                order=70,
+            )
+        )
         r.grant(Peran.SIRKULASI, meja)
         r.grant(
             Peran.ADMINISTRATOR,
@@ -109,6 +121,10 @@ class SirkulasiConfig(AppConfig):
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "sirkulasi-kedaluwarsakan-reservasi",
             {"task": "sirkulasi.kedaluwarsakan_reservasi", "schedule": crontab(hour=0, minute=15)},
+        )
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "sirkulasi-anonimkan-riwayat",
+            {"task": "sirkulasi.anonimkan_riwayat", "schedule": crontab(hour=1, minute=30)},
         )
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "sirkulasi-kirim-pemberitahuan",

@@ -199,6 +199,20 @@ def isi_demo(stdout=None, seed: int = 2026) -> int:
                 continue
         for p in pinjaman[20:22]:
             services.kembalikan(p.eksemplar.barcode, cabang=p.cabang, oleh=petugas)
+        # The entrance and the reading tables today.
+        for a in anggota[:30]:
+            services.catat_kunjungan(cabang=a.cabang, oleh=petugas, kode_anggota=a.nomor)
+        for i, nama in enumerate(("Pak Ahmad", "Bu Ratna", "Rombongan SDN 01 Cikini")):
+            services.catat_kunjungan(
+                cabang=cabang[i],
+                oleh=petugas,
+                nama=nama,
+                tujuan="kegiatan" if i == 2 else "membaca",
+            )
+        for e in Eksemplar.objects.filter(
+            status=StatusEksemplar.TERSEDIA, kategori__dapat_dipinjam=False
+        ).select_related("cabang")[:15]:
+            services.catat_baca_di_tempat(e.barcode, cabang=e.cabang, oleh=petugas)
         # A blocked member, an expired one and an online pre-registration.
         services.tangguhkan_anggota(
             anggota[60], alasan="Buku dikembalikan dalam keadaan rusak", oleh=petugas

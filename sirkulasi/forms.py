@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sirkulasi.models import Anggota, KategoriAnggota
+from sirkulasi.models import Anggota, KategoriAnggota, Kunjungan
 
 BATAS_SCAN = 60
 
@@ -61,3 +61,12 @@ class AnggotaForm(forms.ModelForm):
         self.fields["telepon"].widget.attrs["inputmode"] = "tel"
         if self.instance.pk is None:
             self.fields["kategori"].initial = KategoriAnggota.objects.order_by("urutan").first()
+
+
+class TamuForm(forms.Form):
+    """The entrance: a member's card scanned, or a guest's details typed."""
+
+    kode = forms.CharField(label=_("Pindai kartu anggota"), max_length=BATAS_SCAN, required=False)
+    nama = forms.CharField(label=_("Nama tamu"), max_length=200, required=False, strip=True)
+    institusi = forms.CharField(label=_("Institusi / asal"), max_length=200, required=False)
+    tujuan = forms.ChoiceField(label=_("Tujuan"), choices=Kunjungan.Tujuan.choices)

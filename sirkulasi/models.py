@@ -755,3 +755,85 @@ class Pemberitahuan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_jenis_display()} → {self.anggota_id}"
+
+
+class Kunjungan(models.Model):
+    """One visit at a branch entrance (buku tamu): a member's card scanned, or a guest."""
+
+    class Tujuan(models.TextChoices):
+        MEMBACA = "membaca", _("Membaca")
+        MEMINJAM = "meminjam", _("Meminjam / mengembalikan")
+        BELAJAR = "belajar", _("Belajar / mengerjakan tugas")
+        INTERNET = "internet", _("Internet / komputer")
+        KEGIATAN = "kegiatan", _("Mengikuti kegiatan")
+        PENELITIAN = "penelitian", _("Penelitian")
+        LAINNYA = "lainnya", _("Lainnya")
+
+    cabang = models.ForeignKey(Cabang, models.PROTECT, related_name="+", verbose_name=_("cabang"))
+    waktu = models.DateTimeField(_("waktu"), default=timezone.now)
+    anggota = models.ForeignKey(
+        Anggota,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="kunjungan",
+        verbose_name=_("anggota"),
+    )
+    nama = models.CharField(_("nama tamu"), max_length=200, blank=True)
+    institusi = models.CharField(_("institusi"), max_length=200, blank=True)
+    tujuan = models.CharField(_("tujuan"), max_length=20, choices=Tujuan, default=Tujuan.MEMBACA)
+    kategori_anggota = models.ForeignKey(
+        KategoriAnggota,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kategori anggota"),
+    )
+    jenis_kelamin = models.CharField(
+        _("jenis kelamin"), max_length=1, choices=JenisKelamin, blank=True
+    )
+    petugas = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-waktu"]
+        verbose_name = _("kunjungan")
+        verbose_name_plural = _("kunjungan")
+        indexes = [models.Index(fields=["cabang", "-waktu"], name="kunjungan_cabang_waktu")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(anggota__isnull=False)
+                | ~Q(nama="")
+                | Q(kategori_anggota__isnull=False),
+                name="kunjungan_anggota_atau_nama",
+                violation_error_message=_("Pindai kartu anggota atau isi nama tamu."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cabang} {self.waktu:%d-%m-%Y %H:%M}"
+
+
+class BacaDiTempat(models.Model):
+    """A copy used in the library (left on a reading table): counted, not lent."""
+
+    eksemplar = models.ForeignKey(
+        Eksemplar, models.PROTECT, related_name="+", verbose_name=_("eksemplar")
+    )
+    katalog = models.ForeignKey(Katalog, models.PROTECT, related_name="+", verbose_name=_("judul"))
+    cabang = models.ForeignKey(Cabang, models.PROTECT, related_name="+", verbose_name=_("cabang"))
+    waktu = models.DateTimeField(_("waktu"), default=timezone.now)
+    petugas = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-waktu"]
+        verbose_name = _("baca di tempat")
+        verbose_name_plural = _("baca di tempat")
+        indexes = [models.Index(fields=["cabang", "-waktu"], name="baca_cabang_waktu")]
+
+    def __str__(self) -> str:
+        return f"{self.eksemplar_id} @ {self.cabang_id}"

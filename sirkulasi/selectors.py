@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from collections import Counter
+from datetime import timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from dispusip.models import Cabang
-from katalog.models import Eksemplar, StatusEksemplar
-from sirkulasi.models import Anggota, Denda, Peminjaman, Reservasi, Transit
+from katalog.models import Eksemplar, Katalog, StatusEksemplar
+from sirkulasi.models import (
+    Anggota,
+    BacaDiTempat,
+    Denda,
+    Kunjungan,
+    Peminjaman,
+    Reservasi,
+    Transit,
+)
 
 
 def ringkasan_anggota(anggota: Anggota) -> dict:
@@ -91,14 +104,6 @@ def rekomendasi(anggota: Anggota, batas: int = 6) -> dict[str, list]:
     """Titles that follow the member's profile, never one they have borrowed or hold:
     from the subjects they borrow most, popular with their category at their
     branch (last 90 days), and new arrivals at their branch."""
-    from collections import Counter
-    from datetime import timedelta
-
-    from django.db.models import Count
-    from django.utils import timezone
-
-    from katalog.models import Katalog
-
     pernah = set(Peminjaman.objects.filter(anggota=anggota).values_list("katalog_id", flat=True))
     pernah |= set(anggota.reservasi.aktif().values_list("katalog_id", flat=True))
     subjek = Counter(
@@ -135,3 +140,27 @@ def rekomendasi(anggota: Anggota, batas: int = 6) -> dict[str, list]:
             terbuka.filter(cabang_pemilik__contains=[anggota.cabang_id]).order_by("-dibuat")[:batas]
         ),
     }
+
+
+def kunjungan_harian(cabang: Cabang, hari: int = 7) -> list[dict]:
+    """Visits per day at a branch over the last `hari` days, members and guests apart."""
+    mulai = timezone.localdate() - timedelta(days=hari - 1)
+    baris = (
+        Kunjungan.objects.filter(cabang=cabang, waktu__date__gte=mulai)
+        .annotate(tanggal=TruncDate("waktu"))
+        .values("tanggal")
+        .annotate(anggota=Count("id", filter=Q(nama="")), tamu=Count("id", filter=~Q(nama="")))
+        .order_by("-tanggal")
+    )
+    return [{**b, "jumlah": b["anggota"] + b["tamu"]} for b in baris]
+
+
+def baca_harian(cabang: Cabang, hari: int = 7) -> list[dict]:
+    mulai = timezone.localdate() - timedelta(days=hari - 1)
+    return list(
+        BacaDiTempat.objects.filter(cabang=cabang, waktu__date__gte=mulai)
+        .annotate(tanggal=TruncDate("waktu"))
+        .values("tanggal")
+        .annotate(jumlah=Count("id"))
+        .order_by("-tanggal")
+    )

@@ -11,7 +11,7 @@ An item's status and due date are written only through katalog.services
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -31,8 +31,10 @@ from sirkulasi.aturan import aturan_pinjam
 from sirkulasi.models import (
     IDENTITAS_NIK,
     Anggota,
+    BacaDiTempat,
     Denda,
     HariLibur,
+    Kunjungan,
     NomorAnggotaLama,
     Pembayaran,
     Peminjaman,
@@ -1094,3 +1096,94 @@ def tagih_kerusakan(
             alasan=keterangan.strip(),
         )
     return denda
+
+
+# --- visitor log and in-library use ----------------------------------------------
+
+
+def catat_kunjungan(
+    *,
+    cabang: Cabang,
+    oleh: Pengguna,
+    kode_anggota: str = "",
+    nama: str = "",
+    institusi: str = "",
+    tujuan: str = Kunjungan.Tujuan.MEMBACA,
+) -> tuple[Kunjungan, bool]:
+    """Log a visit: a member's card, or a guest's name. A card scanned again at the
+    same branch within SIRKULASI_JEDA_KUNJUNGAN_MENIT is the same visit (False)."""
+    akses.wajib_boleh(oleh, cabang.unit_id, permission="sirkulasi.add_kunjungan")
+    if kode_anggota.strip():
+        anggota = cari_anggota(kode_anggota)
+        jeda = timezone.now() - timedelta(minutes=settings.SIRKULASI_JEDA_KUNJUNGAN_MENIT)
+        sudah = (
+            Kunjungan.objects.filter(anggota=anggota, cabang=cabang, waktu__gte=jeda)
+            .order_by("-waktu")
+            .first()
+        )
+        if sudah is not None:
+            return sudah, False
+        return (
+            Kunjungan.objects.create(
+                cabang=cabang, anggota=anggota, tujuan=tujuan, petugas=oleh,
+                kategori_anggota_id=anggota.kategori_id, jenis_kelamin=anggota.jenis_kelamin,
+                institusi=anggota.institusi,
+            ),
+            True,
+        )  # fmt: skip
+    if not nama.strip():
+        raise SirkulasiGagal(_("Pindai kartu anggota atau isi nama tamu."))
+    return (
+        Kunjungan.objects.create(
+            cabang=cabang, nama=nama.strip(), institusi=institusi.strip(), tujuan=tujuan,
+            petugas=oleh,
+        ),
+        True,
+    )  # fmt: skip
+
+
+def catat_baca_di_tempat(barcode: str, *, cabang: Cabang, oleh: Pengguna) -> BacaDiTempat:
+    """A copy collected from a reading table: counted as used, not as a loan."""
+    akses.wajib_boleh(oleh, cabang.unit_id, permission="sirkulasi.add_bacaditempat")
+    item = cari_eksemplar(barcode)
+    if item.status in (S.DIPINJAM, S.DIHAPUS, S.HILANG):
+        raise SirkulasiGagal(
+            _("%(b)s tercatat %(s)s; periksa eksemplar ini.")
+            % {"b": item.barcode, "s": item.get_status_display().lower()}
+        )
+    return BacaDiTempat.objects.create(
+        eksemplar=item, katalog_id=item.katalog_id, cabang=cabang, petugas=oleh
+    )
+
+
+# --- personal data -----------------------------------------------------------------
+
+
+def anonimkan_riwayat(pada: date | None = None, *, ukuran_batch: int = 5000) -> dict[str, int]:
+    """Cut the member link from loans returned and visits made more than
+    SIRKULASI_ANONIM_SETELAH_HARI days ago (UU 27/2022). A loan with a fine still
+    unpaid keeps its member. Batches commit one by one, so a large first run can be
+    stopped and resumed."""
+    hari = settings.SIRKULASI_ANONIM_SETELAH_HARI
+    if not hari:
+        return {"peminjaman": 0, "kunjungan": 0}
+    batas = timezone.make_aware(
+        datetime.combine((pada or timezone.localdate()) - timedelta(days=hari), time.min)
+    )
+    pinjaman = (
+        Peminjaman.objects.filter(anggota__isnull=False, dikembalikan__lt=batas)
+        .exclude(denda__sisa__gt=0)
+        .values_list("pk", flat=True)
+    )
+    kunjungan = Kunjungan.objects.filter(anggota__isnull=False, waktu__lt=batas).values_list(
+        "pk", flat=True
+    )
+    jumlah = {"peminjaman": 0, "kunjungan": 0}
+    for kunci, qs, model, isian in (
+        ("peminjaman", pinjaman, Peminjaman, {"anggota": None, "dianonimkan": True}),
+        ("kunjungan", kunjungan, Kunjungan, {"anggota": None}),
+    ):
+        while ids := list(qs[:ukuran_batch]):
+            with transaction.atomic():
+                jumlah[kunci] += model.objects.filter(pk__in=ids).update(**isian)
+    return jumlah

@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.utils import timezone
 
-from sirkulasi.models import Anggota, Peminjaman, StatusAnggota
+from sirkulasi.models import Anggota, Kunjungan, Peminjaman, StatusAnggota
 
 
 def anggota_aktif(unit) -> int:
@@ -26,3 +26,8 @@ def akun_dari_nomor(kode: str):
         .filter(Q(akun__isnull=False))
         .select_related("akun")
     ]
+
+
+def kunjungan_tahun_ini(unit) -> int:
+    qs = Kunjungan.objects.filter(waktu__year=timezone.localdate().year)
+    return (qs if unit is None else qs.filter(cabang__unit=unit)).count()

@@ -15,3 +15,9 @@ def kedaluwarsakan_reservasi_task() -> int:
 def kirim_pemberitahuan_task() -> dict[str, int]:
     """Every quarter hour: due-soon, overdue, hold and membership notices, each once."""
     return pemberitahuan.kirim_pemberitahuan()
+
+
+@shared_task(name="sirkulasi.anonimkan_riwayat")
+def anonimkan_riwayat_task() -> dict[str, int]:
+    """Nightly: old loan and visit history loses the member link (UU 27/2022)."""
+    return services.anonimkan_riwayat()

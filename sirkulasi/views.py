@@ -35,9 +35,10 @@ from sirkulasi.forms import (
     PindaiForm,
     PinjamForm,
     RusakForm,
+    TamuForm,
 )
 from sirkulasi.kalender import KalenderGagal
-from sirkulasi.models import Anggota, Denda, Pembayaran, Peminjaman, StatusAnggota
+from sirkulasi.models import Anggota, Denda, Kunjungan, Pembayaran, Peminjaman, StatusAnggota
 from sirkulasi.services import SirkulasiGagal
 
 KUNCI_HASIL = "sirkulasi_hasil"
@@ -393,6 +394,85 @@ def transit(request: AuthedRequest):
             "rak_reservasi": selectors.rak_reservasi(cabang),
             "perlu_diambil": selectors.perlu_diambil(cabang),
             **selectors.transit_cabang(cabang),
+        },
+    )
+
+
+# --- entrance and reading tables ------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@meja_required("sirkulasi.add_kunjungan")
+def buku_tamu(request: AuthedRequest):
+    """The entrance: scan a member card, or register a guest; counts per day."""
+    cabang = request.user.cabang_aktif
+    if request.method == "POST":
+        form = TamuForm(request.POST)
+        if form.is_valid():
+            try:
+                kunjungan, baru = services.catat_kunjungan(
+                    cabang=cabang,
+                    oleh=request.user,
+                    kode_anggota=form.cleaned_data["kode"],
+                    nama=form.cleaned_data["nama"],
+                    institusi=form.cleaned_data["institusi"],
+                    tujuan=form.cleaned_data["tujuan"],
+                )
+            except SirkulasiGagal as exc:
+                _simpan_hasil(request, _gagal(exc))
+            else:
+                siapa = kunjungan.anggota.nama if kunjungan.anggota else kunjungan.nama
+                pesan = (
+                    _("Selamat datang, %(n)s.") if baru else _("%(n)s sudah tercatat masuk tadi.")
+                ) % {"n": siapa}
+                _simpan_hasil(request, {"ok": True, "pesan": pesan})
+        else:
+            _simpan_hasil(request, {"ok": False, "alasan": [kesalahan_teks(form)]})
+        return redirect("sirkulasi:buku_tamu")
+    return render(
+        request,
+        "sirkulasi/buku_tamu.html",
+        {
+            "form": TamuForm(),
+            "hasil": _ambil_hasil(request),
+            "harian": selectors.kunjungan_harian(cabang),
+            "terakhir": Kunjungan.objects.filter(cabang=cabang)
+            .select_related("anggota")
+            .order_by("-waktu")[:20],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@meja_required("sirkulasi.add_bacaditempat")
+def baca_di_tempat(request: AuthedRequest):
+    """Scan the copies collected from reading tables: counted, never lent."""
+    cabang = request.user.cabang_aktif
+    if request.method == "POST":
+        form = PindaiForm(request.POST)
+        if form.is_valid():
+            try:
+                catatan = services.catat_baca_di_tempat(
+                    form.cleaned_data["kode"], cabang=cabang, oleh=request.user
+                )
+            except SirkulasiGagal as exc:
+                _simpan_hasil(request, _gagal(exc, barcode=form.cleaned_data["kode"]))
+            else:
+                _simpan_hasil(
+                    request,
+                    {
+                        "ok": True,
+                        "pesan": _("Dicatat: %(j)s.") % {"j": catatan.katalog.judul[:80]},
+                    },
+                )
+        return redirect("sirkulasi:baca_di_tempat")
+    return render(
+        request,
+        "sirkulasi/baca_di_tempat.html",
+        {
+            "form": PindaiForm(),
+            "hasil": _ambil_hasil(request),
+            "harian": selectors.baca_harian(cabang),
         },
     )
 

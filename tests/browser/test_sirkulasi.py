@@ -155,3 +155,28 @@ def test_aktivasi_akses_daring_di_ponsel(page, live_server, settings, buat_anggo
     page.get_by_role("button", name="Aktifkan").click()
     expect(page.get_by_role("heading", name="Halo, Dewi Lestari")).to_be_visible()
     page.screenshot(path=str(SHOTS / "anggota-aktivasi-ponsel.png"), full_page=True)
+
+
+def test_buku_tamu_dan_baca_di_tempat(page, live_server, staf_a, buat_anggota, buat_eksemplar):
+    a = buat_anggota(nama="Siti Rahma")
+    (e,) = buat_eksemplar("Ensiklopedia Jakarta", kat="referensi")
+    masuk(page, live_server, staf_a.username, PASSWORD)
+    page.goto(f"{live_server.url}/sirkulasi/tamu/")
+    expect(page.get_by_label("Pindai kartu anggota")).to_be_focused()
+    pindai(page, a.nomor)
+    expect(page.locator("#hasil-pindai")).to_contain_text("Selamat datang, Siti Rahma")
+    pindai(page, a.nomor)
+    expect(page.locator("#hasil-pindai")).to_contain_text("sudah tercatat masuk")
+    page.get_by_text("Tamu tanpa kartu anggota").click()
+    page.get_by_label("Nama tamu").fill("Pak Ahmad")
+    page.get_by_label("Institusi / asal").fill("Kelurahan Cikini")
+    page.get_by_label("Tujuan").select_option(label="Penelitian")
+    page.get_by_role("button", name="Catat").click()
+    expect(page.locator("#daftar-tamu")).to_contain_text("Pak Ahmad")
+    expect(page.locator("#tabel-harian tbody tr").first).to_contain_text("2")
+    page.screenshot(path=str(SHOTS / "buku-tamu.png"), full_page=True)
+
+    page.get_by_role("link", name="Baca di tempat").click()
+    pindai(page, e.barcode)
+    expect(page.locator("#hasil-pindai")).to_contain_text("Dicatat: Ensiklopedia Jakarta")
+    expect(page.locator("#tabel-harian tbody tr").first).to_contain_text("1")

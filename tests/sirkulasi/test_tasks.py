@@ -53,3 +53,15 @@ def test_pemberitahuan_lewat_worker(celery_worker, buat_anggota, buat_eksemplar,
     assert settings.CELERY_BEAT_SCHEDULE["sirkulasi-kirim-pemberitahuan"]["task"] == (
         "sirkulasi.kirim_pemberitahuan"
     )
+
+
+def test_anonimisasi_lewat_worker(celery_worker, buat_anggota, buat_eksemplar, meja):
+    from sirkulasi.models import Peminjaman
+    from sirkulasi.tasks import anonimkan_riwayat_task
+
+    (e,) = buat_eksemplar()
+    p = services.pinjamkan(buat_anggota(), e.barcode, **meja)
+    services.kembalikan(e.barcode, **meja)
+    Peminjaman.objects.filter(pk=p.pk).update(dikembalikan=timezone.now() - timedelta(days=800))
+    assert anonimkan_riwayat_task.delay().get(timeout=60) == {"peminjaman": 1, "kunjungan": 0}
+    assert Peminjaman.objects.get(pk=p.pk).anggota is None
