@@ -177,6 +177,8 @@ SIRKULASI_BATAS_DENDA = env_int("SIRKULASI_BATAS_DENDA", 10000, minimum=0)
 SIRKULASI_ANONIM_SETELAH_HARI = env_int("SIRKULASI_ANONIM_SETELAH_HARI", 730, minimum=0)
 # A member's card scanned again at the same entrance within this many minutes is one visit.
 SIRKULASI_JEDA_KUNJUNGAN_MENIT = env_int("SIRKULASI_JEDA_KUNJUNGAN_MENIT", 120, minimum=0)
+# Hours a freed e-book licence stays offered to the next member in its queue.
+SIRKULASI_JAM_TAWARAN_DIGITAL = env_int("SIRKULASI_JAM_TAWARAN_DIGITAL", 48, minimum=1)
 # Replacement cost (Rp) of a lost copy that has no price on record.
 SIRKULASI_BIAYA_GANTI = env_int("SIRKULASI_BIAYA_GANTI", 100000, minimum=1)
 SIRKULASI_HARI_AMBIL_RESERVASI = env_int("SIRKULASI_HARI_AMBIL_RESERVASI", 3, minimum=1)

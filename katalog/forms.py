@@ -407,7 +407,7 @@ class SumberDigitalForm(forms.ModelForm):
 
     class Meta:
         model = SumberDigital
-        fields = ["judul", "berkas", "tautan", "akses"]
+        fields = ["judul", "berkas", "tautan", "akses", "jumlah_lisensi"]
 
     def clean_berkas(self):
         berkas = self.cleaned_data.get("berkas")
@@ -427,6 +427,13 @@ class SumberDigitalForm(forms.ModelForm):
         data = super().clean()
         if bool(data.get("berkas")) == bool(data.get("tautan")):
             raise ValidationError(_("Isi berkas atau tautan, salah satu saja."))
+        if data.get("akses") == SumberDigital.Akses.LISENSI:
+            if data.get("tautan"):
+                self.add_error("tautan", _("Akses per lisensi hanya untuk berkas, bukan tautan."))
+            if not data.get("jumlah_lisensi"):
+                self.add_error("jumlah_lisensi", _("Isi jumlah lisensi (minimal 1)."))
+        else:
+            data["jumlah_lisensi"] = None
         return data
 
     def save(self, commit=True):

@@ -344,6 +344,7 @@ class SumberDigital(models.Model):
     class Akses(models.TextChoices):
         TERBUKA = "terbuka", _("Terbuka untuk umum")
         ANGGOTA = "anggota", _("Khusus anggota (harus masuk)")
+        LISENSI = "lisensi", _("Dipinjamkan per lisensi (seperti iJakarta)")
 
     katalog = models.ForeignKey(
         Katalog, models.CASCADE, related_name="sumber_digital", verbose_name=_("katalog")
@@ -354,6 +355,12 @@ class SumberDigital(models.Model):
     jenis_isi = models.CharField(_("jenis isi"), max_length=100, blank=True, editable=False)
     ukuran = models.PositiveBigIntegerField(_("ukuran (bita)"), null=True, editable=False)
     akses = models.CharField(_("akses"), max_length=10, choices=Akses, default=Akses.TERBUKA)
+    jumlah_lisensi = models.PositiveSmallIntegerField(
+        _("jumlah lisensi"),
+        null=True,
+        blank=True,
+        help_text=_("Untuk akses per lisensi: berapa anggota dapat meminjam bersamaan."),
+    )
     dibuat = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
     class Meta:
@@ -366,7 +373,19 @@ class SumberDigital(models.Model):
                 | (models.Q(berkas="") & ~models.Q(tautan="")),
                 name="sumber_digital_berkas_atau_tautan",
                 violation_error_message=_("Isi berkas atau tautan, salah satu saja."),
-            )
+            ),
+            # A licence lends a file read through a per-loan link; a link cannot be lent.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(akses="lisensi", jumlah_lisensi__gte=1, tautan="")
+                    | (~models.Q(akses="lisensi") & models.Q(jumlah_lisensi__isnull=True))
+                ),
+                name="sumber_digital_lisensi_wajar",
+                violation_error_message=_(
+                    "Akses per lisensi perlu berkas (bukan tautan) dan jumlah lisensi minimal 1; "
+                    "akses lain tanpa jumlah lisensi."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -376,6 +395,10 @@ class SumberDigital(models.Model):
         if self.tautan and self.akses == self.Akses.TERBUKA:
             return self.tautan
         return reverse("opac:sumber_digital", args=[self.katalog_id, self.pk])
+
+    @property
+    def berlisensi(self) -> bool:
+        return self.akses == self.Akses.LISENSI
 
 
 class Tajuk(models.Model):

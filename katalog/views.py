@@ -9,6 +9,8 @@ from barcode import Code128
 from barcode.writer import SVGWriter
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.db import transaction
+from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -408,15 +410,21 @@ def tambah_digital(request: AuthedRequest, pk: int):
 def hapus_digital(request: AuthedRequest, pk: int, sumber_pk: int):
     sumber = get_object_or_404(SumberDigital, pk=sumber_pk, katalog_id=pk)
     akses.wajib_boleh(request.user, None, permission="katalog.change_sumberdigital")
-    catat(
-        aksi="sumberdigital.hapus",
-        oleh=request.user,
-        objek=sumber.katalog,
-        sebelum={"judul": sumber.judul, "akses": sumber.akses},
-        ip=alamat_klien(request),
-    )
+    try:
+        with transaction.atomic():
+            sumber.delete()
+            catat(
+                aksi="sumberdigital.hapus",
+                oleh=request.user,
+                objek=sumber.katalog,
+                sebelum={"judul": sumber.judul, "akses": sumber.akses},
+                ip=alamat_klien(request),
+            )
+    except ProtectedError:
+        # Loan records of a licensed e-book point at it.
+        messages.error(request, _("Sumber digital ini punya riwayat peminjaman; tidak dihapus."))
+        return redirect(f"{sumber.katalog.get_staf_url()}#digital")
     if sumber.berkas:
         sumber.berkas.delete(save=False)
-    sumber.delete()
     messages.success(request, _("Sumber digital dihapus."))
     return redirect(f"{sumber.katalog.get_staf_url()}#digital")

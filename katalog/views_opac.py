@@ -121,6 +121,9 @@ def sumber_digital(request: HtmxHttpRequest, pk: int, sumber_pk: int) -> HttpRes
     )
     if not sumber.katalog.tampil_opac:
         raise Http404
+    if sumber.berlisensi:
+        # Licensed files are read only through a member's digital loan.
+        return redirect(sumber.katalog.get_absolute_url())
     if sumber.akses == SumberDigital.Akses.ANGGOTA and not request.user.is_authenticated:
         login = reverse("login")
         return redirect(f"{login}?next={request.path}")

@@ -127,6 +127,10 @@ class SirkulasiConfig(AppConfig):
             {"task": "sirkulasi.anonimkan_riwayat", "schedule": crontab(hour=1, minute=30)},
         )
         settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "sirkulasi-akhiri-pinjaman-digital",
+            {"task": "sirkulasi.akhiri_pinjaman_digital", "schedule": crontab(minute="*/5")},
+        )
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
             "sirkulasi-kirim-pemberitahuan",
             {"task": "sirkulasi.kirim_pemberitahuan", "schedule": crontab(minute="*/15")},
         )

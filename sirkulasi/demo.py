@@ -7,12 +7,20 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from dispusip.models import Cabang, Pengguna, Unit
-from katalog.models import Eksemplar, JenisBahan, Katalog, KategoriKoleksi, StatusEksemplar
-from sirkulasi import services
+from katalog.models import (
+    Eksemplar,
+    JenisBahan,
+    Katalog,
+    KategoriKoleksi,
+    StatusEksemplar,
+    SumberDigital,
+)
+from sirkulasi import digital, services
 from sirkulasi.models import (
     Anggota,
     AturanPeminjaman,
@@ -32,6 +40,15 @@ NAMA_BELAKANG = [
 ]  # fmt: skip
 KELURAHAN = ["Cikini", "Kebon Kacang", "Tanjung Duren", "Semper", "Pela", "Rawa Bunga", "Tebet"]
 JUMLAH_ANGGOTA = 80
+# A one-page PDF, so the demo e-book opens in the browser.
+_PDF_CONTOH = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 144]/Contents 4 0 R"
+    b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
+    b"4 0 obj<</Length 55>>stream\nBT /F1 18 Tf 20 70 Td (Contoh e-book Dispusip) Tj ET\nendstream endobj\n"
+    b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def _aturan() -> None:
@@ -213,6 +230,17 @@ def isi_demo(stdout=None, seed: int = 2026) -> int:
             status=StatusEksemplar.TERSEDIA, kategori__dapat_dipinjam=False
         ).select_related("cabang")[:15]:
             services.catat_baca_di_tempat(e.barcode, cabang=e.cabang, oleh=petugas)
+        # An iJakarta-style e-book with two licences, both out, and a queue.
+        ebook_katalog = Katalog.objects.filter(jenis=JenisBahan.SUMBER_ELEKTRONIK).first()
+        if ebook_katalog is not None:
+            ebook = SumberDigital(
+                katalog=ebook_katalog, judul=f"E-book: {ebook_katalog.judul[:200]}",
+                akses=SumberDigital.Akses.LISENSI, jumlah_lisensi=2, jenis_isi="application/pdf",
+            )  # fmt: skip
+            ebook.berkas.save("contoh-e-book.pdf", ContentFile(_PDF_CONTOH), save=True)
+            for a in anggota[:2]:
+                digital.pinjam(a, ebook, hari=7)
+            digital.antre(anggota[2], ebook)
         # A blocked member, an expired one and an online pre-registration.
         services.tangguhkan_anggota(
             anggota[60], alasan="Buku dikembalikan dalam keadaan rusak", oleh=petugas

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from decimal import Decimal
 
@@ -723,6 +724,7 @@ class Pemberitahuan(models.Model):
         RESERVASI_SIAP = "reservasi_siap", _("Reservasi siap diambil")
         RESERVASI_BERAKHIR = "reservasi_berakhir", _("Reservasi segera berakhir")
         KEANGGOTAAN_BERAKHIR = "keanggotaan_berakhir", _("Keanggotaan segera berakhir")
+        DIGITAL_TERSEDIA = "digital_tersedia", _("Lisensi e-book tersedia untuk Anda")
 
     class Status(models.TextChoices):
         TERKIRIM = "terkirim", _("Terkirim")
@@ -837,3 +839,98 @@ class BacaDiTempat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.eksemplar_id} @ {self.cabang_id}"
+
+
+def _token_baca() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class PinjamDigitalQuerySet(models.QuerySet):
+    def aktif(self, pada=None):
+        return self.filter(dikembalikan__isnull=True, berakhir__gt=pada or timezone.now())
+
+
+class PinjamDigital(models.Model):
+    """A member's loan of one licence of an e-resource, read through its own link."""
+
+    anggota = models.ForeignKey(
+        Anggota,
+        models.SET_NULL,
+        null=True,
+        related_name="pinjam_digital",
+        verbose_name=_("anggota"),
+    )
+    sumber = models.ForeignKey(
+        "katalog.SumberDigital", models.PROTECT, related_name="+", verbose_name=_("sumber digital")
+    )
+    token = models.CharField(max_length=64, unique=True, default=_token_baca, editable=False)
+    mulai = models.DateTimeField(_("mulai"), default=timezone.now)
+    berakhir = models.DateTimeField(_("berakhir"))
+    dikembalikan = models.DateTimeField(_("selesai"), null=True, blank=True)
+
+    objects = PinjamDigitalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-mulai"]
+        verbose_name = _("pinjaman digital")
+        verbose_name_plural = _("pinjaman digital")
+        indexes = [
+            models.Index(
+                fields=["sumber", "berakhir"],
+                condition=Q(dikembalikan__isnull=True),
+                name="pinjam_digital_berjalan",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sumber_id} → {self.anggota_id}"
+
+
+class AntreanDigitalQuerySet(models.QuerySet):
+    def menunggu(self):
+        return self.filter(status=AntreanDigital.Status.MENUNGGU).order_by("dibuat", "id")
+
+    def tawaran_aktif(self, pada=None):
+        return self.filter(
+            status=AntreanDigital.Status.DITAWARKAN, batas_tawaran__gt=pada or timezone.now()
+        )
+
+
+class AntreanDigital(models.Model):
+    """A member waiting for a licence; when one frees up it is offered for a while."""
+
+    class Status(models.TextChoices):
+        MENUNGGU = "menunggu", _("Menunggu")
+        DITAWARKAN = "ditawarkan", _("Ditawarkan, menunggu diambil")
+        DIAMBIL = "diambil", _("Sudah dipinjam")
+        BATAL = "batal", _("Dibatalkan")
+        KEDALUWARSA = "kedaluwarsa", _("Tawaran kedaluwarsa")
+
+    anggota = models.ForeignKey(
+        Anggota, models.CASCADE, related_name="antrean_digital", verbose_name=_("anggota")
+    )
+    sumber = models.ForeignKey(
+        "katalog.SumberDigital", models.CASCADE, related_name="+", verbose_name=_("sumber digital")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.MENUNGGU)
+    dibuat = models.DateTimeField(_("dibuat"), default=timezone.now)
+    ditawarkan = models.DateTimeField(_("ditawarkan"), null=True, blank=True)
+    batas_tawaran = models.DateTimeField(_("batas tawaran"), null=True, blank=True)
+
+    objects = AntreanDigitalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["dibuat"]
+        verbose_name = _("antrean digital")
+        verbose_name_plural = _("antrean digital")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["anggota", "sumber"],
+                condition=Q(status__in=["menunggu", "ditawarkan"]),
+                name="satu_antrean_digital_aktif",
+                violation_error_message=_("Anda sudah dalam antrean judul ini."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sumber_id} · {self.anggota_id} ({self.status})"

@@ -21,7 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sirkulasi.models import Anggota, Pemberitahuan, Peminjaman, Reservasi, StatusAnggota
+from sirkulasi.models import (
+    Anggota,
+    AntreanDigital,
+    Pemberitahuan,
+    Peminjaman,
+    Reservasi,
+    StatusAnggota,
+)
 
 logger = logging.getLogger(__name__)
 J = Pemberitahuan.Jenis
@@ -84,6 +91,7 @@ def _teks(jenis: str, anggota: Anggota, baris: list[str]) -> tuple[str, str]:
         J.RESERVASI_SIAP: _("Reservasi Anda siap diambil"),
         J.RESERVASI_BERAKHIR: _("Reservasi Anda segera berakhir"),
         J.KEANGGOTAAN_BERAKHIR: _("Keanggotaan Anda segera berakhir"),
+        J.DIGITAL_TERSEDIA: _("E-book yang Anda tunggu tersedia"),
     }[jenis]
     penutup = {
         J.JATUH_TEMPO: _(
@@ -94,6 +102,7 @@ def _teks(jenis: str, anggota: Anggota, baris: list[str]) -> tuple[str, str]:
             "Setelah tanggal itu eksemplar diberikan kepada anggota berikutnya."
         ),
         J.KEANGGOTAAN_BERAKHIR: _("Perpanjang di meja layanan perpustakaan Dispusip mana pun."),
+        J.DIGITAL_TERSEDIA: _("Pinjam di /anggota/ sebelum batas waktu itu."),
     }.get(
         jenis,
         _(
@@ -213,6 +222,20 @@ def kirim_pemberitahuan(pada: date | None = None) -> dict[str, int]:
                 for r in daftar
             ]
             terkirim[jenis] += _kirim(jenis, anggota, butir)
+
+    tawaran = AntreanDigital.objects.tawaran_aktif().select_related("anggota", "sumber")
+    for anggota, daftar in _per_anggota(tawaran, lambda t: t.anggota).items():
+        butir = [
+            (
+                f"{J.DIGITAL_TERSEDIA}:t{t.pk}",
+                {},
+                f"- {t.sumber.judul[:100]}: "
+                + _("disimpan untuk Anda sampai %(t)s")
+                % {"t": timezone.localtime(t.batas_tawaran).strftime("%d-%m-%Y %H:%M")},
+            )
+            for t in daftar
+        ]
+        terkirim[J.DIGITAL_TERSEDIA] += _kirim(J.DIGITAL_TERSEDIA, anggota, butir)
 
     hampir = Anggota.objects.filter(
         status=StatusAnggota.AKTIF,

@@ -11,12 +11,15 @@ from django.utils import timezone
 
 from dispusip.models import Cabang
 from katalog.models import Eksemplar, Katalog, StatusEksemplar
+from sirkulasi import digital
 from sirkulasi.models import (
     Anggota,
+    AntreanDigital,
     BacaDiTempat,
     Denda,
     Kunjungan,
     Peminjaman,
+    PinjamDigital,
     Reservasi,
     Transit,
 )
@@ -164,3 +167,23 @@ def baca_harian(cabang: Cabang, hari: int = 7) -> list[dict]:
         .annotate(jumlah=Count("id"))
         .order_by("-tanggal")
     )
+
+
+def digital_anggota(anggota: Anggota) -> dict:
+    """A member's running e-book loans and their places in e-book queues."""
+    antrean = list(
+        AntreanDigital.objects.filter(anggota=anggota, status__in=["menunggu", "ditawarkan"])
+        .select_related("sumber__katalog")
+        .order_by("dibuat")
+    )
+    for a in antrean:
+        a.posisi = digital.posisi(a)
+    return {
+        "pinjam_digital": list(
+            PinjamDigital.objects.aktif()
+            .filter(anggota=anggota)
+            .select_related("sumber__katalog")
+            .order_by("berakhir")
+        ),
+        "antrean_digital": antrean,
+    }

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from sirkulasi import pemberitahuan, services
+from sirkulasi import digital, pemberitahuan, services
 
 
 @shared_task(name="sirkulasi.kedaluwarsakan_reservasi")
@@ -21,3 +21,9 @@ def kirim_pemberitahuan_task() -> dict[str, int]:
 def anonimkan_riwayat_task() -> dict[str, int]:
     """Nightly: old loan and visit history loses the member link (UU 27/2022)."""
     return services.anonimkan_riwayat()
+
+
+@shared_task(name="sirkulasi.akhiri_pinjaman_digital")
+def akhiri_pinjaman_digital_task() -> dict[str, int]:
+    """Every few minutes: digital loans end on time and freed licences are offered."""
+    return digital.akhiri_yang_lewat()

@@ -12,7 +12,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dispusip.batas import batasi
 from dispusip.models import Cabang
-from katalog.models import Katalog
-from sirkulasi import akun, selectors, services
-from sirkulasi.models import Anggota, Peminjaman, Reservasi
+from katalog.models import Katalog, SumberDigital
+from sirkulasi import akun, digital, selectors, services
+from sirkulasi.models import Anggota, Peminjaman, PinjamDigital, Reservasi
 from sirkulasi.services import SirkulasiGagal
 
 KUNCI_AKTIVASI = "sirkulasi_aktivasi"
@@ -57,6 +57,7 @@ def beranda(request):
             "anggota": anggota,
             "hari_ini": timezone.localdate(),
             "rekomendasi": selectors.rekomendasi(anggota),
+            **selectors.digital_anggota(anggota),
             **selectors.ringkasan_anggota(anggota),
         },
     )
@@ -122,6 +123,86 @@ def batal_reservasi(request, pk: int):
     services.batalkan_reservasi(hold, oleh=request.user, alasan=_("Dibatalkan oleh anggota"))
     messages.success(request, _("Reservasi dibatalkan."))
     return redirect("anggota:beranda")
+
+
+# --- digital loans -------------------------------------------------------------
+
+
+@require_POST
+@anggota_required
+def pinjam_digital(request, sumber_pk: int):
+    sumber = get_object_or_404(SumberDigital.objects.select_related("katalog"), pk=sumber_pk)
+    try:
+        hari = int(request.POST.get("hari", ""))
+    except ValueError:
+        hari = 0
+    try:
+        pinjaman = digital.pinjam(request.anggota, sumber, hari=hari)
+    except SirkulasiGagal as exc:
+        messages.error(request, " ".join(exc.alasan))
+        return redirect(sumber.katalog.get_absolute_url())
+    messages.success(
+        request,
+        _("%(j)s dipinjam sampai %(t)s. Baca dari halaman ini.")
+        % {
+            "j": sumber.judul,
+            "t": timezone.localtime(pinjaman.berakhir).strftime("%d-%m-%Y %H:%M"),
+        },
+    )
+    return redirect("anggota:beranda")
+
+
+@require_POST
+@anggota_required
+def antre_digital(request, sumber_pk: int):
+    sumber = get_object_or_404(SumberDigital.objects.select_related("katalog"), pk=sumber_pk)
+    try:
+        antrean = digital.antre(request.anggota, sumber)
+    except SirkulasiGagal as exc:
+        messages.error(request, " ".join(exc.alasan))
+        return redirect(sumber.katalog.get_absolute_url())
+    messages.success(
+        request,
+        _("Anda di antrean ke-%(n)s. Kami kabari bila lisensi tersedia.")
+        % {"n": digital.posisi(antrean)},
+    )
+    return redirect("anggota:beranda")
+
+
+@require_POST
+@anggota_required
+def kembalikan_digital(request, pk: int):
+    pinjaman = get_object_or_404(PinjamDigital, pk=pk, anggota=request.anggota)
+    try:
+        digital.kembalikan(pinjaman)
+    except SirkulasiGagal as exc:
+        messages.error(request, " ".join(exc.alasan))
+    else:
+        messages.success(request, _("E-book dikembalikan. Terima kasih."))
+    return redirect("anggota:beranda")
+
+
+@require_GET
+@anggota_required
+def baca_digital(request, token: str):
+    """The loan's own reading link: the file, inline, only while the loan runs."""
+    try:
+        pinjaman = digital.pinjaman_untuk_dibaca(token, request.anggota)
+    except SirkulasiGagal as exc:
+        messages.error(request, " ".join(exc.alasan))
+        return redirect("anggota:beranda")
+    sumber = pinjaman.sumber
+    try:
+        berkas = sumber.berkas.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Berkas tidak ditemukan.")) from None
+    response = FileResponse(
+        berkas, content_type=sumber.jenis_isi or "application/octet-stream", as_attachment=False
+    )
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET

@@ -13,7 +13,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def pindai(page, kode):
-    """What a USB scanner does: types into whatever has the focus, then Enter."""
+    """What a USB scanner does: types into whatever has the focus, then Enter.
+    It waits until a box has the focus, as the person at the desk would (a page
+    or a swapped panel sets it as it settles)."""
+    expect(page.locator("input:focus")).to_have_count(1)
     page.keyboard.type(kode)
     page.keyboard.press("Enter")
 
@@ -177,6 +180,41 @@ def test_buku_tamu_dan_baca_di_tempat(page, live_server, staf_a, buat_anggota, b
     page.screenshot(path=str(SHOTS / "buku-tamu.png"), full_page=True)
 
     page.get_by_role("link", name="Baca di tempat").click()
+    expect(page.get_by_label("Pindai eksemplar dari meja baca")).to_be_focused()
     pindai(page, e.barcode)
     expect(page.locator("#hasil-pindai")).to_contain_text("Dicatat: Ensiklopedia Jakarta")
     expect(page.locator("#tabel-harian tbody tr").first).to_contain_text("1")
+
+
+def test_anggota_meminjam_dan_membaca_e_book(
+    page, live_server, settings, buat_anggota, buat_rekaman
+):
+    from django.core.files.base import ContentFile
+
+    from dispusip.models import Pengguna
+    from katalog.models import SumberDigital
+
+    settings.OPAC_RATE = "0/60"
+    a = buat_anggota(nama="Siti Rahma")
+    a.akun = Pengguna.objects.create_user(username=f"anggota-{a.pk}", password="Buku-Jakarta-2026")
+    a.save()
+    k = buat_rekaman("Si Doel anak Betawi", jenis="sumber_elektronik")
+    ebook = SumberDigital(
+        katalog=k,
+        judul="E-book Si Doel",
+        akses="lisensi",
+        jumlah_lisensi=2,
+        jenis_isi="application/pdf",
+    )
+    ebook.berkas.save("si-doel.pdf", ContentFile(b"%PDF-1.4\n%%EOF"), save=True)
+
+    masuk(page, live_server, a.nomor, "Buku-Jakarta-2026")
+    page.goto(f"{live_server.url}{k.get_absolute_url()}")
+    expect(page.get_by_text("2 dari 2 lisensi bebas")).to_be_visible()
+    page.get_by_label("Lama pinjam").select_option("3")
+    page.get_by_role("button", name="Pinjam e-book").click()
+    expect(page.get_by_role("status")).to_contain_text("dipinjam sampai")
+    baca = page.locator("#daftar-digital").get_by_role("link", name="Baca")
+    respons = page.request.get(live_server.url + baca.get_attribute("href"))
+    assert respons.status == 200 and respons.headers["content-type"] == "application/pdf"
+    page.screenshot(path=str(SHOTS / "anggota-e-book.png"), full_page=True)

@@ -65,3 +65,23 @@ def test_anonimisasi_lewat_worker(celery_worker, buat_anggota, buat_eksemplar, m
     Peminjaman.objects.filter(pk=p.pk).update(dikembalikan=timezone.now() - timedelta(days=800))
     assert anonimkan_riwayat_task.delay().get(timeout=60) == {"peminjaman": 1, "kunjungan": 0}
     assert Peminjaman.objects.get(pk=p.pk).anggota is None
+
+
+def test_pinjaman_digital_berakhir_lewat_worker(celery_worker, buat_rekaman, buat_anggota):
+    from django.core.files.base import ContentFile
+
+    from katalog.models import SumberDigital
+    from sirkulasi import digital
+    from sirkulasi.models import AntreanDigital, PinjamDigital
+    from sirkulasi.tasks import akhiri_pinjaman_digital_task
+
+    k = buat_rekaman("E-book uji", jenis="sumber_elektronik")
+    sumber = SumberDigital(katalog=k, judul="E-book", akses="lisensi", jumlah_lisensi=1)
+    sumber.berkas.save("uji.pdf", ContentFile(b"%PDF"), save=True)
+    ani, budi = buat_anggota(nama="Ani"), buat_anggota(nama="Budi")
+    p = digital.pinjam(ani, sumber, hari=1)
+    digital.antre(budi, sumber)
+    PinjamDigital.objects.filter(pk=p.pk).update(berakhir=timezone.now() - timedelta(minutes=1))
+    hasil = akhiri_pinjaman_digital_task.delay().get(timeout=60)
+    assert hasil == {"pinjaman_berakhir": 1, "tawaran_kedaluwarsa": 0, "ditawarkan": 1}
+    assert AntreanDigital.objects.get(anggota=budi).status == "ditawarkan"
