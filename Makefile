@@ -52,7 +52,7 @@ stop:
 	$(PY) -m dispusip.embedded stop
 
 bench: setup
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH)
 
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=var --ignore=tests --ignore=bench

@@ -14,13 +14,13 @@ class KategoriKoleksiResource(resources.ModelResource):
     class Meta:
         model = KategoriKoleksi
         import_id_fields = ["kode"]
-        fields = ["kode", "nama", "dapat_dipinjam", "urutan"]
+        fields = ["kode", "nama", "dapat_dipinjam", "mengambang", "urutan"]
 
 
 @admin.register(KategoriKoleksi)
 class KategoriKoleksiAdmin(ImportExportMixin, AuditedAdmin):
     resource_classes = [KategoriKoleksiResource]
-    list_display = ["nama", "kode", "dapat_dipinjam", "urutan"]
+    list_display = ["nama", "kode", "dapat_dipinjam", "mengambang", "urutan"]
     list_editable = ["urutan"]
     search_fields = ["nama", "kode"]
 

@@ -48,6 +48,14 @@ class KategoriKoleksi(models.Model):
         default=True,
         help_text=_("Kosongkan untuk koleksi baca di tempat (referensi, langka)."),
     )
+    mengambang = models.BooleanField(
+        _("koleksi mengambang"),
+        default=False,
+        help_text=_(
+            "Eksemplar yang dikembalikan di cabang lain tetap di sana (menjadi koleksi cabang "
+            "itu) alih-alih dikirim pulang."
+        ),
+    )
     urutan = models.PositiveSmallIntegerField(_("urutan"), default=0)
 
     class Meta:

@@ -635,3 +635,18 @@ def kirim_perbaikan(
 ) -> Eksemplar:
     akses.wajib_boleh(oleh, eksemplar.unit_id, permission=IZIN_EKSEMPLAR)
     return ubah_status(eksemplar, StatusEksemplar.PERBAIKAN, oleh=oleh, alasan=alasan, ip=ip)
+
+
+def pindah_mengambang(eksemplar: Eksemplar, cabang: Cabang) -> Eksemplar:
+    """A copy of a floating collection returned at `cabang` stays there: that branch
+    (and its unit) becomes its home. Called by circulation inside its return; the
+    loan record shows where it was returned, so no separate audit entry."""
+    with transaction.atomic():
+        item = _kunci(eksemplar)
+        item.cabang = cabang
+        item.unit_id = cabang.unit_id
+        item.lokasi = None
+        item.save(update_fields=["cabang", "unit", "lokasi", "diubah"])
+        segarkan_ketersediaan([item.katalog_id])
+    eksemplar.cabang, eksemplar.unit_id, eksemplar.lokasi = item.cabang, item.unit_id, None
+    return item

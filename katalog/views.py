@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from io import BytesIO
-
-from barcode import Code128
-from barcode.writer import SVGWriter
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db import transaction
@@ -21,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dispusip import akses
 from dispusip.audit import catat
 from dispusip.http import AuthedRequest, alamat_klien
+from dispusip.kode_batang import svg_barcode
 from dispusip.models import Cabang
 from dispusip.views import staf_required
 from katalog import marc as marc_mod
@@ -327,29 +323,6 @@ def atur_tampil_opac(request: AuthedRequest, pk: int):
     return redirect("katalog:detail", katalog.pk)
 
 
-def _svg_barcode(kode: str) -> str:
-    keluaran = BytesIO()
-    Code128(kode, writer=SVGWriter()).write(
-        keluaran,
-        options={
-            "module_height": 9,
-            "module_width": 0.25,
-            "font_size": 7,
-            "text_distance": 3,
-            "quiet_zone": 2,
-        },
-    )
-    svg = keluaran.getvalue().decode()
-    svg = svg[svg.index("<svg") :]
-    # python-barcode draws in millimetres without a viewBox; give it one (in CSS
-    # pixels, 96 per inch) so the label's CSS can scale the code to its box.
-    lebar, tinggi = (
-        float(re.search(rf'{nama}="([\d.]+)mm"', svg).group(1)) * 96 / 25.4
-        for nama in ("width", "height")
-    )
-    return svg.replace("<svg ", f'<svg viewBox="0 0 {lebar:.1f} {tinggi:.1f}" ', 1)
-
-
 @require_GET
 @staf_required
 @lihat
@@ -369,7 +342,7 @@ def label(request: AuthedRequest, pk: int):
                 (
                     e,
                     e.baris_punggung,
-                    mark_safe(_svg_barcode(e.barcode)),
+                    mark_safe(svg_barcode(e.barcode)),
                 )  # SVG generated here from our own barcode
                 for e in items
             ],

@@ -34,18 +34,36 @@ def aturan_untuk(
 ) -> AturanPeminjaman:
     """The rule for a loan at a branch of `unit_id`, by a member of that category,
     of an item of that collection category and material type."""
-    cocok = AturanPeminjaman.objects.filter(
+    cocok = kandidat(
+        unit_id=unit_id,
+        kategori_anggota_id=kategori_anggota_id,
+        kategori_koleksi_id=kategori_koleksi_id,
+        jenis_bahan=jenis_bahan,
+    )
+    if not cocok:
+        raise AturanTidakAda(
+            _("Belum ada aturan peminjaman bawaan; administrator perlu membuatnya.")
+        )
+    return cocok[0]
+
+
+def kandidat(
+    *,
+    unit_id: int | None,
+    kategori_anggota_id: int | None,
+    kategori_koleksi_id: int | None,
+    jenis_bahan: str = "",
+) -> list[AturanPeminjaman]:
+    """Every rule that matches, the winner first (for the rules screen's explanation)."""
+    cocok = AturanPeminjaman.objects.select_related(
+        "unit", "kategori_anggota", "kategori_koleksi"
+    ).filter(
         Q(unit__isnull=True) | Q(unit_id=unit_id),
         Q(kategori_anggota__isnull=True) | Q(kategori_anggota_id=kategori_anggota_id),
         Q(kategori_koleksi__isnull=True) | Q(kategori_koleksi_id=kategori_koleksi_id),
         Q(jenis_bahan="") | Q(jenis_bahan=jenis_bahan),
     )
-    aturan = max(cocok, key=lambda a: a.kekhususan, default=None)
-    if aturan is None:
-        raise AturanTidakAda(
-            _("Belum ada aturan peminjaman bawaan; administrator perlu membuatnya.")
-        )
-    return aturan
+    return sorted(cocok, key=lambda a: a.kekhususan, reverse=True)
 
 
 def aturan_pinjam(anggota, eksemplar, cabang) -> AturanPeminjaman:

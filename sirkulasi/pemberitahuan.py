@@ -250,3 +250,32 @@ def kirim_pemberitahuan(pada: date | None = None) -> dict[str, int]:
             [(f"keanggotaan:{anggota.pk}:{anggota.berlaku_sampai}", {}, baris)],
         )
     return {str(jenis): n for jenis, n in terkirim.items() if n}
+
+
+def kirim_struk(anggota: Anggota, cabang_nama: str) -> str:
+    """Send the member their loan slip (what they have out and when it is due)."""
+    saluran = saluran_untuk(anggota)
+    if saluran is None:
+        raise LookupError(f"No channel reaches member {anggota.pk}")
+    pinjaman = (
+        Peminjaman.objects.berjalan()
+        .filter(anggota=anggota)
+        .select_related("katalog", "eksemplar")
+        .order_by("jatuh_tempo")
+    )
+    baris = [_baris_pinjaman(p) for p in pinjaman] or [_("- tidak ada pinjaman")]
+    isi = "\n".join(
+        [
+            _("Halo %(n)s (nomor anggota %(no)s),") % {"n": anggota.nama, "no": anggota.nomor},
+            "",
+            _("Struk peminjaman, %(c)s, %(t)s:")
+            % {"c": cabang_nama, "t": timezone.localtime().strftime("%d-%m-%Y %H:%M")},
+            *baris,
+            "",
+            _("Kembalikan di perpustakaan Dispusip mana pun, atau perpanjang di /anggota/."),
+            "",
+            "Dinas Perpustakaan dan Kearsipan Provinsi DKI Jakarta",
+        ]
+    )
+    saluran.kirim(anggota, subjek=_("Struk peminjaman · Dispusip DKI Jakarta"), isi=isi)
+    return saluran.kode

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,13 +32,16 @@ from sirkulasi.aturan import aturan_pinjam
 from sirkulasi.models import (
     IDENTITAS_NIK,
     Anggota,
+    AntreanDigital,
     BacaDiTempat,
     Denda,
     HariLibur,
     Kunjungan,
     NomorAnggotaLama,
     Pembayaran,
+    Pemberitahuan,
     Peminjaman,
+    PinjamDigital,
     Reservasi,
     StatusAnggota,
     Transit,
@@ -541,7 +545,8 @@ def kembalikan(barcode: str, *, cabang: Cabang, oleh: Pengguna) -> HasilKembali:
 def _arahkan(item: Eksemplar, cabang: Cabang, hasil: HasilKembali) -> None:
     """Route an item that is on the desk of `cabang`: to the first waiting hold it
     can fill (on this branch's hold shelf, or in transit to the pickup branch),
-    else home, or onto this branch's shelf when it is home already."""
+    else home, or onto this branch's shelf when it is home already or belongs to
+    a floating collection (then this branch becomes its home)."""
     reservasi = (
         Reservasi.objects.antre()
         .select_for_update(skip_locked=True, of=("self",))
@@ -561,7 +566,12 @@ def _arahkan(item: Eksemplar, cabang: Cabang, hasil: HasilKembali) -> None:
             reservasi.save(update_fields=["status", "eksemplar"])
             hasil.transit = _kirim(item, cabang, reservasi.cabang_ambil, reservasi=reservasi)
         return
-    if item.cabang_id != cabang.pk:
+    if item.cabang_id == cabang.pk:
+        return
+    if item.kategori.mengambang:
+        katalog_services.pindah_mengambang(item, cabang)
+        hasil.catatan.append(_("Koleksi mengambang: kini milik %(c)s.") % {"c": cabang})
+    else:
         hasil.transit = _kirim(item, cabang, item.cabang)
 
 
@@ -1187,3 +1197,144 @@ def anonimkan_riwayat(pada: date | None = None, *, ukuran_batch: int = 5000) -> 
             with transaction.atomic():
                 jumlah[kunci] += model.objects.filter(pk__in=ids).update(**isian)
     return jumlah
+
+
+# --- duplicates --------------------------------------------------------------------
+
+
+def calon_duplikat(anggota: Anggota):
+    """Other members who are probably the same person: same identity number, or the
+    same name and birth date (never merged without a person deciding)."""
+    sama = Q(pk__in=[])
+    if anggota.nomor_identitas:
+        sama |= Q(nomor_identitas=anggota.nomor_identitas)
+    if anggota.tanggal_lahir:
+        sama |= Q(tanggal_lahir=anggota.tanggal_lahir, nama_lower=anggota.nama.lower())
+    return (
+        Anggota.objects.annotate(nama_lower=Lower("nama"))
+        .filter(sama)
+        .exclude(pk=anggota.pk)
+        .select_related("kategori", "cabang")
+    )
+
+
+ISIAN_KOSONG_DIISI = (
+    "jenis_identitas", "nomor_identitas", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
+    "alamat", "telepon", "email", "pekerjaan", "pendidikan", "institusi",
+)  # fmt: skip
+
+
+def gabungkan_anggota(utama: Anggota, duplikat: Anggota, *, oleh: Pengguna) -> Anggota:
+    """Merge `duplikat` into `utama`: loans, fines, payments, holds, visits, notices,
+    e-book loans and old numbers move over; the duplicate's number becomes an old
+    number that still scans; blank details are filled from it; it is then removed."""
+    if utama.pk == duplikat.pk:
+        raise SirkulasiGagal(_("Pilih dua anggota yang berbeda."))
+    akses.wajib_boleh(oleh, utama.unit_id, permission=IZIN_ANGGOTA)
+    akses.wajib_boleh(oleh, duplikat.unit_id, permission=IZIN_ANGGOTA)
+    with transaction.atomic():
+        kunci = {
+            a.pk: a
+            for a in Anggota.objects.select_for_update()
+            .filter(pk__in=[utama.pk, duplikat.pk])
+            .order_by("pk")
+        }
+        if len(kunci) != 2:
+            raise SirkulasiGagal(_("Salah satu anggota sudah tidak ada (mungkin sudah digabung)."))
+        utama, duplikat = kunci[utama.pk], kunci[duplikat.pk]
+        # Holds and e-book queues the main record already has for the same title stay single.
+        judul_utama = set(utama.reservasi.aktif().values_list("katalog_id", flat=True))
+        duplikat.reservasi.aktif().filter(katalog_id__in=judul_utama).update(
+            status=Reservasi.Status.BATAL, selesai=timezone.now()
+        )
+        antre_utama = set(
+            AntreanDigital.objects.filter(
+                anggota=utama, status__in=["menunggu", "ditawarkan"]
+            ).values_list("sumber_id", flat=True)
+        )
+        AntreanDigital.objects.filter(
+            anggota=duplikat, sumber_id__in=antre_utama, status__in=["menunggu", "ditawarkan"]
+        ).update(status=AntreanDigital.Status.BATAL)
+        for model in (
+            Peminjaman,
+            Denda,
+            Pembayaran,
+            Reservasi,
+            Kunjungan,
+            Pemberitahuan,
+            PinjamDigital,
+            AntreanDigital,
+        ):
+            model.objects.filter(anggota=duplikat).update(anggota=utama)
+        NomorAnggotaLama.objects.filter(anggota=duplikat).update(anggota=utama)
+        data_duplikat = {nama: getattr(duplikat, nama) for nama in ISIAN_KOSONG_DIISI}
+        nomor_duplikat, akun_duplikat = duplikat.nomor, duplikat.akun
+        berlaku, skors = duplikat.berlaku_sampai, duplikat.skors_sampai
+        duplikat.delete()
+        NomorAnggotaLama.objects.create(
+            anggota=utama, nomor=nomor_duplikat, sumber=_("digabung ke %(n)s") % {"n": utama.nomor}
+        )
+        for nama, nilai in data_duplikat.items():
+            if nilai and not getattr(utama, nama):
+                setattr(utama, nama, nilai)
+        utama.berlaku_sampai = max(utama.berlaku_sampai, berlaku)
+        if skors and (utama.skors_sampai is None or skors > utama.skors_sampai):
+            utama.skors_sampai = skors
+        if akun_duplikat is not None:
+            if utama.akun_id is None:
+                utama.akun = akun_duplikat
+            else:
+                akun_duplikat.is_active = False
+                akun_duplikat.save(update_fields=["is_active"])
+        utama.full_clean()
+        utama.save()
+        catat(
+            aksi="anggota.gabung",
+            oleh=oleh,
+            objek=utama,
+            sebelum={"duplikat": nomor_duplikat},
+            sesudah={"utama": utama.nomor},
+        )
+    return utama
+
+
+def cari_judul(kode: str) -> Katalog:
+    """The title a desk names for a hold: by any copy's barcode, or by control number."""
+    kode = bersihkan_pindaian(kode)
+    item = Eksemplar.objects.select_related("katalog").filter(barcode=kode).first()
+    if item is not None:
+        return item.katalog
+    katalog = Katalog.objects.filter(nomor_kontrol=kode).first()
+    if katalog is None:
+        raise SirkulasiGagal(
+            _("Tidak ada eksemplar atau nomor kontrol %(k)s.") % {"k": kode or "—"}
+        )
+    return katalog
+
+
+def utamakan_reservasi(hold: Reservasi, *, alasan: str, oleh: Pengguna) -> Reservasi:
+    """Staff move a waiting hold to the front of its title's queue, with the reason
+    on record (e.g. a visually impaired member, a teacher's class set)."""
+    akses.wajib_boleh(oleh, hold.cabang_ambil.unit_id, permission="sirkulasi.change_reservasi")
+    if not alasan.strip():
+        raise SirkulasiGagal(_("Tuliskan alasan mendahulukan reservasi ini."))
+    with transaction.atomic():
+        antrean = list(
+            Reservasi.objects.antre().select_for_update().filter(katalog_id=hold.katalog_id)
+        )
+        hold = next((r for r in antrean if r.pk == hold.pk), None)
+        if hold is None:
+            raise SirkulasiGagal(_("Reservasi ini tidak sedang menunggu."))
+        posisi_lama = antrean.index(hold) + 1
+        hold.urutan = min(r.urutan for r in antrean) - 1
+        hold.save(update_fields=["urutan"])
+        catat(
+            aksi="reservasi.utamakan",
+            oleh=oleh,
+            objek=hold,
+            unit=hold.cabang_ambil.unit,
+            sebelum={"posisi": posisi_lama},
+            sesudah={"posisi": 1},
+            alasan=alasan.strip(),
+        )
+    return hold

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from sirkulasi import digital, pemberitahuan, services
+from sirkulasi.models import Anggota
 
 
 @shared_task(name="sirkulasi.kedaluwarsakan_reservasi")
@@ -27,3 +28,9 @@ def anonimkan_riwayat_task() -> dict[str, int]:
 def akhiri_pinjaman_digital_task() -> dict[str, int]:
     """Every few minutes: digital loans end on time and freed licences are offered."""
     return digital.akhiri_yang_lewat()
+
+
+@shared_task(name="sirkulasi.kirim_struk", acks_late=True)
+def kirim_struk_task(anggota_id: int, cabang_nama: str) -> str:
+    """The desk's "email the slip" button, sent off the request."""
+    return pemberitahuan.kirim_struk(Anggota.objects.get(pk=anggota_id), cabang_nama)

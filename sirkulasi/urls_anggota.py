@@ -17,6 +17,7 @@ urlpatterns = [
     path("riwayat/", views.riwayat, name="riwayat"),
     path("profil/", views.profil, name="profil"),
     path("profil/unduh/", views.unduh_data, name="unduh_data"),
+    path("daftar/", views.pra_daftar, name="pra_daftar"),
     path("aktivasi/", views.aktivasi, name="aktivasi"),
     path("aktivasi/kode/", views.aktivasi_kode, name="aktivasi_kode"),
 ]

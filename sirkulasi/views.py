@@ -15,17 +15,22 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dispusip import akses
 from dispusip.forms import kesalahan_teks
 from dispusip.http import AuthedRequest
+from dispusip.kode_batang import svg_barcode, svg_qr
 from dispusip.views import staf_required
+from katalog.models import Katalog
 from katalog.services import KatalogGagal
 from sirkulasi import akun, selectors, services
+from sirkulasi import aturan as aturan_mod
 from sirkulasi.aturan import AturanTidakAda
 from sirkulasi.forms import (
     AlasanForm,
@@ -34,12 +39,25 @@ from sirkulasi.forms import (
     CariAnggotaForm,
     PindaiForm,
     PinjamForm,
+    ReservasiMejaForm,
     RusakForm,
     TamuForm,
+    UjiAturanForm,
 )
 from sirkulasi.kalender import KalenderGagal
-from sirkulasi.models import Anggota, Denda, Kunjungan, Pembayaran, Peminjaman, StatusAnggota
+from sirkulasi.models import (
+    Anggota,
+    AturanPeminjaman,
+    Denda,
+    Kunjungan,
+    Pembayaran,
+    Peminjaman,
+    Reservasi,
+    StatusAnggota,
+)
+from sirkulasi.pemberitahuan import saluran_untuk
 from sirkulasi.services import SirkulasiGagal
+from sirkulasi.tasks import kirim_struk_task
 
 KUNCI_HASIL = "sirkulasi_hasil"
 KUNCI_KEMBALI = "sirkulasi_kembali"
@@ -153,6 +171,9 @@ def meja_anggota(request: AuthedRequest, pk: int):
             "hambatan": mutlak + dapat_ditimpa,
             "hari_ini": timezone.localdate(),
             "boleh_timpa": request.user.has_perm(services.IZIN_TIMPA),
+            "form_reservasi": ReservasiMejaForm(
+                initial={"cabang_ambil": request.user.cabang_aktif}
+            ),
             **selectors.ringkasan_anggota(anggota),
         },
     )
@@ -230,6 +251,95 @@ def meja_bebaskan(request: AuthedRequest, pk: int, denda_pk: int):
     else:
         _simpan_hasil(request, {"ok": True, "pesan": _("Denda dibebaskan.")})
     return redirect("sirkulasi:meja_anggota", pk)
+
+
+@require_POST
+@meja_required("sirkulasi.add_reservasi")
+def meja_reservasi(request: AuthedRequest, pk: int):
+    """Place a hold for the member at the desk: a copy's barcode or a control number."""
+    anggota = get_object_or_404(Anggota, pk=pk)
+    form = ReservasiMejaForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise SirkulasiGagal(kesalahan_teks(form))
+        katalog = services.cari_judul(form.cleaned_data["judul"])
+        hold = services.reservasi(
+            anggota, katalog, cabang_ambil=form.cleaned_data["cabang_ambil"], oleh=request.user
+        )
+    except SirkulasiGagal as exc:
+        _simpan_hasil(request, _gagal(exc))
+    else:
+        _simpan_hasil(
+            request,
+            {
+                "ok": True,
+                "pesan": _("Reservasi %(j)s dicatat: antrean ke-%(n)s, diambil di %(c)s.")
+                % {
+                    "j": katalog.judul[:80],
+                    "n": selectors.posisi_antrean(hold),
+                    "c": hold.cabang_ambil,
+                },
+            },
+        )
+    return redirect("sirkulasi:meja_anggota", anggota.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@staf_required
+@permission_required("sirkulasi.view_reservasi", raise_exception=True)
+def antrean_reservasi(request: AuthedRequest, katalog_pk: int):
+    """A title's hold queue; staff may move a hold to the front, with a reason."""
+    katalog = get_object_or_404(Katalog, pk=katalog_pk)
+    if request.method == "POST":
+        hold = get_object_or_404(Reservasi, pk=request.POST.get("reservasi"), katalog=katalog)
+        form = AlasanForm(request.POST)
+        try:
+            services.utamakan_reservasi(
+                hold,
+                alasan=form.cleaned_data["alasan"] if form.is_valid() else "",
+                oleh=request.user,
+            )
+        except SirkulasiGagal as exc:
+            messages.error(request, " ".join(exc.alasan))
+        else:
+            messages.success(
+                request,
+                _("Reservasi %(n)s kini di urutan pertama.") % {"n": hold.anggota.nama},
+            )
+        return redirect("sirkulasi:antrean_reservasi", katalog.pk)
+    return render(
+        request,
+        "sirkulasi/antrean_reservasi.html",
+        {
+            "k": katalog,
+            "antrean": Reservasi.objects.antre()
+            .filter(katalog=katalog)
+            .select_related("anggota", "cabang_ambil"),
+            "lainnya": Reservasi.objects.filter(katalog=katalog)
+            .exclude(status=Reservasi.Status.MENUNGGU)
+            .select_related("anggota", "cabang_ambil", "eksemplar")
+            .order_by("-dibuat")[:20],
+        },
+    )
+
+
+@require_POST
+@meja_required("sirkulasi.add_peminjaman")
+def kirim_struk(request: AuthedRequest, pk: int):
+    anggota = get_object_or_404(Anggota, pk=pk)
+    saluran = saluran_untuk(anggota)
+    if saluran is None:
+        _simpan_hasil(
+            request,
+            {"ok": False, "alasan": [_("Anggota ini tidak punya email atau nomor terdaftar.")]},
+        )
+    else:
+        kirim_struk_task.delay(anggota.pk, str(request.user.cabang_aktif))
+        _simpan_hasil(
+            request,
+            {"ok": True, "pesan": _("Struk dikirim lewat %(s)s.") % {"s": saluran.nama}},
+        )
+    return redirect("sirkulasi:meja_anggota", anggota.pk)
 
 
 @require_GET
@@ -477,6 +587,48 @@ def baca_di_tempat(request: AuthedRequest):
     )
 
 
+# --- loan rules ----------------------------------------------------------------
+
+
+@require_GET
+@staf_required
+@permission_required("sirkulasi.add_peminjaman", raise_exception=True)
+def aturan_daftar(request: AuthedRequest):
+    """Every loan rule in one table, and which one applies to a member and a copy."""
+    semua = sorted(
+        AturanPeminjaman.objects.select_related("unit", "kategori_anggota", "kategori_koleksi"),
+        key=lambda a: (-a.kekhususan, str(a)),
+    )
+    form = UjiAturanForm(request.GET or None, initial={"cabang": request.user.cabang_aktif})
+    uji = None
+    if form.is_bound and form.is_valid():
+        try:
+            anggota = services.cari_anggota(form.cleaned_data["anggota"])
+            item = services.cari_eksemplar(form.cleaned_data["barcode"])
+        except SirkulasiGagal as exc:
+            form.add_error(None, " ".join(exc.alasan))
+        else:
+            cabang = form.cleaned_data["cabang"]
+            cocok = aturan_mod.kandidat(
+                unit_id=cabang.unit_id,
+                kategori_anggota_id=anggota.kategori_id,
+                kategori_koleksi_id=item.kategori_id,
+                jenis_bahan=item.katalog.jenis,
+            )
+            uji = {"anggota": anggota, "item": item, "cabang": cabang, "cocok": cocok}
+    return render(
+        request,
+        "sirkulasi/aturan.html",
+        {
+            "aturan": semua,
+            "form": form,
+            "uji": uji,
+            "berlaku": uji["cocok"][0].pk if uji and uji["cocok"] else None,
+            "cocok_ids": {a.pk for a in uji["cocok"]} if uji else set(),
+        },
+    )
+
+
 # --- members -------------------------------------------------------------------
 
 
@@ -497,6 +649,33 @@ def anggota_daftar(request: AuthedRequest):
     )
 
 
+MAKS_KARTU = 100
+
+
+@require_GET
+@staf_required
+@permission_required("sirkulasi.view_anggota", raise_exception=True)
+def kartu(request: AuthedRequest):
+    """Printable member cards, ten to an A4 page, with barcode and QR code."""
+    ids = [int(i) for i in request.GET.getlist("id") if i.isdigit()][:MAKS_KARTU]
+    anggota = list(
+        Anggota.objects.filter(pk__in=ids).select_related("kategori", "cabang").order_by("nama")
+    )
+    if not anggota:
+        messages.error(request, _("Pilih anggota yang kartunya akan dicetak."))
+        return redirect("sirkulasi:anggota_daftar")
+    return render(
+        request,
+        "sirkulasi/kartu.html",
+        {
+            "kartu": [
+                (a, mark_safe(svg_barcode(a.nomor, regang=True)), mark_safe(svg_qr(a.nomor)))
+                for a in anggota
+            ]
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @meja_required("sirkulasi.add_anggota")
 def anggota_baru(request: AuthedRequest):
@@ -504,7 +683,9 @@ def anggota_baru(request: AuthedRequest):
     if request.method == "POST" and form.is_valid():
         try:
             anggota = services.daftarkan_anggota(
-                form.cleaned_data, cabang=request.user.cabang_aktif, oleh=request.user
+                form.data_layanan(form.cleaned_data),
+                cabang=request.user.cabang_aktif,
+                oleh=request.user,
             )
         except SirkulasiGagal as exc:
             form.add_error("nomor_identitas", str(exc))
@@ -526,9 +707,9 @@ def anggota_baru(request: AuthedRequest):
 def anggota_ubah(request: AuthedRequest, pk: int):
     anggota = get_object_or_404(Anggota, pk=pk)
     akses.wajib_boleh(request.user, anggota.unit_id, permission=services.IZIN_ANGGOTA)
-    form = AnggotaForm(request.POST or None, instance=anggota)
+    form = AnggotaForm(request.POST or None, request.FILES or None, instance=anggota)
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        data = form.data_layanan(form.changed_data)
         try:
             services.ubah_anggota(Anggota.objects.get(pk=pk), data, oleh=request.user)
         except SirkulasiGagal as exc:
@@ -553,6 +734,7 @@ def anggota_detail(request: AuthedRequest, pk: int):
             "anggota": anggota,
             "riwayat": selectors.riwayat(anggota),
             "pemberitahuan": anggota.pemberitahuan.all()[:10],
+            "duplikat": services.calon_duplikat(anggota)[:10],
             "boleh_ubah": akses.boleh(
                 request.user, anggota.unit_id, permission=services.IZIN_ANGGOTA
             ),
@@ -562,6 +744,44 @@ def anggota_detail(request: AuthedRequest, pk: int):
             **selectors.ringkasan_anggota(anggota),
         },
     )
+
+
+@require_GET
+@staf_required
+@permission_required("sirkulasi.view_anggota", raise_exception=True)
+def anggota_foto(request: AuthedRequest, pk: int):
+    """A member's photo, for staff only (personal data: never public, never cached)."""
+    anggota = get_object_or_404(Anggota, pk=pk)
+    if not anggota.foto:
+        raise Http404
+    try:
+        berkas = anggota.foto.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(berkas)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+@staf_required
+@permission_required("sirkulasi.change_anggota", raise_exception=True)
+def anggota_gabung(request: AuthedRequest, pk: int, duplikat_pk: int):
+    """Merge a probable duplicate into this member, after a person has compared them."""
+    utama = get_object_or_404(Anggota, pk=pk)
+    duplikat = get_object_or_404(Anggota, pk=duplikat_pk)
+    try:
+        utama = services.gabungkan_anggota(utama, duplikat, oleh=request.user)
+    except SirkulasiGagal as exc:
+        messages.error(request, " ".join(exc.alasan))
+    else:
+        messages.success(
+            request,
+            _("%(d)s digabung ke %(u)s; nomor lamanya tetap dapat dipindai.")
+            % {"d": duplikat.nomor, "u": utama.nomor},
+        )
+    return redirect("sirkulasi:anggota_detail", utama.pk)
 
 
 @require_POST

@@ -23,6 +23,7 @@ from dispusip.batas import batasi
 from dispusip.models import Cabang
 from katalog.models import Katalog, SumberDigital
 from sirkulasi import akun, digital, selectors, services
+from sirkulasi.forms import PraDaftarForm
 from sirkulasi.models import Anggota, Peminjaman, PinjamDigital, Reservasi
 from sirkulasi.services import SirkulasiGagal
 
@@ -328,3 +329,25 @@ def aktivasi_kode(request):
     return render(
         request, "sirkulasi/anggota/aktivasi_kode.html", {"form": form, "nomor": langkah["nomor"]}
     )
+
+
+@require_http_methods(["GET", "POST"])
+@batasi("aktivasi", "AKTIVASI_RATE")
+def pra_daftar(request):
+    """Online pre-registration: the card is issued at a desk once the ID is checked."""
+    form = PraDaftarForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "cabang"}
+        try:
+            anggota = services.daftarkan_anggota(
+                data, cabang=form.cleaned_data["cabang"], oleh=None, pra_daftar=True
+            )
+        except SirkulasiGagal as exc:
+            form.add_error("nomor_identitas", " ".join(exc.alasan))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return render(
+                request, "sirkulasi/anggota/pra_daftar_selesai.html", {"anggota": anggota}
+            )
+    return render(request, "sirkulasi/anggota/pra_daftar.html", {"form": form})

@@ -218,3 +218,53 @@ def test_anggota_meminjam_dan_membaca_e_book(
     respons = page.request.get(live_server.url + baca.get_attribute("href"))
     assert respons.status == 200 and respons.headers["content-type"] == "application/pdf"
     page.screenshot(path=str(SHOTS / "anggota-e-book.png"), full_page=True)
+
+
+def test_aturan_kartu_dan_gabung_duplikat(page, live_server, staf_a, buat_anggota, buat_eksemplar):
+    from datetime import date
+
+    a = buat_anggota(nama="Siti Rahma", tanggal_lahir=date(1990, 5, 17))
+    dup = buat_anggota(nama="Siti Rahma", tanggal_lahir=date(1990, 5, 17), telepon="0812345678")
+    (e,) = buat_eksemplar()
+    masuk(page, live_server, staf_a.username, PASSWORD)
+
+    page.goto(f"{live_server.url}/sirkulasi/aturan/")
+    page.get_by_label("Nomor anggota").fill(a.nomor)
+    page.get_by_label("Barcode eksemplar").fill(e.barcode)
+    page.get_by_role("button", name="Periksa").click()
+    expect(page.locator("#hasil-uji")).to_contain_text("7 hari, maks. 3 eksemplar")
+    expect(page.locator("#tabel-aturan tr[aria-current=true]")).to_have_count(1)
+
+    page.goto(f"{live_server.url}/sirkulasi/anggota/?q=Siti")
+    page.get_by_label("Pilih Siti Rahma").first.check()
+    with page.expect_popup() as popup:
+        page.get_by_role("button", name="Cetak kartu yang dipilih").click()
+    kartu = popup.value
+    expect(kartu.locator(".kartu")).to_have_count(1)
+    kartu.screenshot(path=str(SHOTS / "kartu-anggota.png"), full_page=True)
+    kartu.close()
+
+    page.goto(f"{live_server.url}/sirkulasi/anggota/{a.pk}/")
+    expect(page.locator("#duplikat")).to_contain_text(dup.nomor)
+    page.get_by_role("button", name=f"Gabungkan {dup.nomor} ke anggota ini").click()
+    expect(page.get_by_role("status").first).to_contain_text("digabung")
+    expect(page.locator("#duplikat")).to_have_count(0)
+
+
+def test_warga_mendaftar_daring_di_ponsel(page, live_server, settings, kategori_anggota, cabang):
+    settings.AKTIVASI_RATE = "0/60"
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/akun/masuk/")
+    page.get_by_role("link", name="Daftar daring").click()
+    page.get_by_label("Nama lengkap").fill("Rina Kusuma")
+    page.get_by_label("Jenis identitas").select_option("ktp")
+    page.get_by_label("Nomor identitas").fill("3171999988887777")
+    page.get_by_label("Tanggal lahir").fill("1995-03-04")
+    page.get_by_label("Jenis kelamin").select_option("P")
+    page.get_by_label("Telepon / HP").fill("081299998888")
+    page.get_by_label("Verifikasi di perpustakaan").select_option(
+        label="Perpustakaan Jakarta Pusat"
+    )
+    page.get_by_role("button", name="Kirim pendaftaran").click()
+    expect(page.locator("#nomor-daftar")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "pra-daftar-ponsel.png"), full_page=True)

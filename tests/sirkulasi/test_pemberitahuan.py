@@ -112,3 +112,12 @@ def test_saluran_lain_dapat_didaftarkan(buat_anggota, buat_eksemplar, meja, sett
     assert terkirim and terkirim[0][0] == "081234567890"
     assert Pemberitahuan.objects.get(anggota=a).saluran == "sms"
     pemberitahuan.SALURAN.pop("sms")
+
+
+def test_struk_lewat_email_berisi_pinjaman(siti, buat_eksemplar, meja):
+    (e,) = buat_eksemplar()
+    services.pinjamkan(siti, e.barcode, **meja)
+    assert pemberitahuan.kirim_struk(siti, "Perpustakaan Jakarta Pusat") == "email"
+    (pesan,) = mail.outbox
+    assert "Struk peminjaman" in pesan.subject and e.barcode in pesan.body
+    assert "Perpustakaan Jakarta Pusat" in pesan.body

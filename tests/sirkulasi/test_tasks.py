@@ -85,3 +85,20 @@ def test_pinjaman_digital_berakhir_lewat_worker(celery_worker, buat_rekaman, bua
     hasil = akhiri_pinjaman_digital_task.delay().get(timeout=60)
     assert hasil == {"pinjaman_berakhir": 1, "tawaran_kedaluwarsa": 0, "ditawarkan": 1}
     assert AntreanDigital.objects.get(anggota=budi).status == "ditawarkan"
+
+
+def test_struk_dikirim_lewat_worker(
+    celery_worker, client, staf_a, buat_anggota, buat_eksemplar, meja
+):
+    from django.urls import reverse
+
+    from sirkulasi.tasks import kirim_struk_task
+
+    a = buat_anggota(nama="Siti", email="siti@contoh.invalid")
+    (e,) = buat_eksemplar()
+    services.pinjamkan(a, e.barcode, **meja)
+    assert kirim_struk_task.delay(a.pk, "Perpustakaan Jakarta Pusat").get(timeout=60) == "email"
+    client.force_login(staf_a)
+    tanpa = buat_anggota(nama="Tanpa email")
+    r = client.post(reverse("sirkulasi:kirim_struk", args=[tanpa.pk]), follow=True)
+    assert "tidak punya email" in r.content.decode()
