@@ -86,21 +86,57 @@ def rak_reservasi(cabang: Cabang):
     )
 
 
-def perlu_diambil(cabang: Cabang, batas: int = 200):
-    """Holds to pull: copies on this branch's shelf of titles someone is waiting for,
-    with no copy yet set aside. A title whose waiting holds are for pickup here
-    comes first (no transit needed)."""
+def perlu_diambil(cabang: Cabang, batas: int = 200) -> list[Eksemplar]:
+    """Holds to pull: copies on this branch's shelf of titles someone is waiting for.
+
+    Nearest branch first: a title is listed here only if no branch nearer to a
+    waiting hold's pickup branch has a copy on the shelf (the pickup branch
+    itself, then a branch of the same unit, then any other), so exactly one
+    branch pulls a copy, not every branch that has one."""
     menunggu = Reservasi.objects.antre().filter(katalog_id=OuterRef("katalog_id"))
-    di_sini = menunggu.filter(cabang_ambil=cabang)
-    return (
+    calon = list(
         Eksemplar.objects.filter(
             cabang=cabang, status=StatusEksemplar.TERSEDIA, kategori__dapat_dipinjam=True
         )
         .filter(Exists(menunggu))
-        .annotate(untuk_sini=Exists(di_sini))
         .select_related("katalog", "lokasi")
-        .order_by("-untuk_sini", "nomor_panggil", "katalog__nomor_panggil", "barcode")[:batas]
+        .order_by("nomor_panggil", "katalog__nomor_panggil", "barcode")[: batas * 2]
     )
+    if not calon:
+        return []
+    judul = {e.katalog_id for e in calon}
+    ambil = {}
+    for katalog_id, cabang_id, unit_id in (
+        Reservasi.objects.antre()
+        .filter(katalog_id__in=judul)
+        .values_list("katalog_id", "cabang_ambil_id", "cabang_ambil__unit_id")
+    ):
+        ambil.setdefault(katalog_id, []).append((cabang_id, unit_id))
+    di_rak = {}
+    for katalog_id, cabang_id, unit_id in (
+        Eksemplar.objects.filter(
+            katalog_id__in=judul, status=StatusEksemplar.TERSEDIA, kategori__dapat_dipinjam=True
+        )
+        .values_list("katalog_id", "cabang_id", "unit_id")
+        .distinct()
+    ):
+        di_rak.setdefault(katalog_id, set()).add((cabang_id, unit_id))
+
+    def jarak(dari: tuple[int, int], ke: tuple[int, int]) -> int:
+        return 0 if dari[0] == ke[0] else (1 if dari[1] == ke[1] else 2)
+
+    sini = (cabang.pk, cabang.unit_id)
+    hasil = []
+    for e in calon:
+        # The branch chosen for a title is the nearest to its first waiting hold.
+        pertama = ambil[e.katalog_id][0]
+        # Ties go to the lowest branch id, so exactly one branch lists the title.
+        terpilih = min(di_rak[e.katalog_id], key=lambda c: (jarak(c, pertama), c[0]))
+        if terpilih == sini and e.katalog_id not in {h.katalog_id for h in hasil}:
+            e.untuk_sini = pertama[0] == cabang.pk
+            hasil.append(e)
+    hasil.sort(key=lambda e: not e.untuk_sini)
+    return hasil[:batas]
 
 
 def rekomendasi(anggota: Anggota, batas: int = 6) -> dict[str, list]:

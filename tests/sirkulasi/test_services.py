@@ -626,3 +626,29 @@ def test_kerusakan_ditagih_dan_eksemplar_ke_perbaikan_bukan_ke_reservasi(
     assert e.status == StatusEksemplar.PERBAIKAN
     assert hold.status == Reservasi.Status.MENUNGGU and hold.eksemplar is None
     assert Denda.objects.get(jenis=Denda.Jenis.RUSAK).anggota == a
+
+
+def test_daftar_ambil_hanya_di_cabang_terdekat(buat_anggota, buat_rekaman, meja, cabang, kategori):
+    """Copies on the shelf at Cikini (Dinas) and Tanah Abang (Jakarta Pusat): a hold for
+    pickup at Tanah Abang is pulled there; a hold for Semper (Jakarta Utara) is pulled by
+    exactly one of the two."""
+    from katalog import services as katalog_services
+    from sirkulasi import selectors
+
+    def judul_di(nama):
+        k = buat_rekaman(nama)
+        for kode in ("cikini", "jakpus-tanah-abang"):
+            katalog_services.tambah_eksemplar(
+                k, cabang=cabang[kode], kategori=kategori["umum"], jumlah=1, oleh=None
+            )
+        return k
+
+    ke_tanah_abang, ke_semper = judul_di("Untuk Tanah Abang"), judul_di("Untuk Semper")
+    services.reservasi(
+        buat_anggota(nama="Ani"), ke_tanah_abang, cabang_ambil=cabang["jakpus-tanah-abang"]
+    )
+    services.reservasi(buat_anggota(nama="Budi"), ke_semper, cabang_ambil=cabang["jakut-semper"])
+    tanah_abang = {e.katalog_id for e in selectors.perlu_diambil(cabang["jakpus-tanah-abang"])}
+    cikini = {e.katalog_id for e in selectors.perlu_diambil(cabang["cikini"])}
+    assert ke_tanah_abang.pk in tanah_abang and ke_tanah_abang.pk not in cikini
+    assert (ke_semper.pk in tanah_abang) != (ke_semper.pk in cikini)
