@@ -790,6 +790,14 @@ def batalkan_reservasi(hold: Reservasi, *, oleh: Pengguna | None, alasan: str = 
 # --- fines ---------------------------------------------------------------------
 
 
+def _kuitansi(cabang: Cabang, **isian) -> Pembayaran:
+    """A payment or waiver with the next receipt number of the branch's unit."""
+    nomor = penomoran.alokasikan(
+        "sirkulasi.kuitansi", bagian={"kode": katalog_services.kode_unit(cabang.unit)}
+    )[0]
+    return Pembayaran.objects.create(nomor_kuitansi=nomor, cabang=cabang, **isian)
+
+
 def bayar_denda(anggota: Anggota, jumlah: Decimal, *, cabang: Cabang, oleh: Pengguna) -> Pembayaran:
     """Take a payment, applied to the oldest unpaid fines first, with a numbered receipt."""
     akses.wajib_boleh(oleh, cabang.unit_id, permission=IZIN_DENDA)
@@ -818,14 +826,11 @@ def bayar_denda(anggota: Anggota, jumlah: Decimal, *, cabang: Cabang, oleh: Peng
             Denda.objects.filter(pk=d.pk).update(dibayar=d.dibayar + bagian)
             rincian.append({"denda": d.pk, "keterangan": d.keterangan, "jumlah": str(bagian)})
             sisa_bayar -= bagian
-        pembayaran = Pembayaran.objects.create(
-            nomor_kuitansi=penomoran.alokasikan(
-                "sirkulasi.kuitansi", bagian={"kode": katalog_services.kode_unit(cabang.unit)}
-            )[0],
+        pembayaran = _kuitansi(
+            cabang,
             anggota=anggota,
             jenis=Pembayaran.Jenis.BAYAR,
             jumlah=jumlah,
-            cabang=cabang,
             petugas=oleh,
             rincian=rincian,
         )
@@ -850,15 +855,12 @@ def bebaskan_denda(denda: Denda, *, alasan: str, cabang: Cabang, oleh: Pengguna)
             raise SirkulasiGagal(_("Denda ini sudah lunas."))
         sisa = denda.sisa
         Denda.objects.filter(pk=denda.pk).update(dibebaskan=denda.dibebaskan + sisa)
-        pembayaran = Pembayaran.objects.create(
-            nomor_kuitansi=penomoran.alokasikan(
-                "sirkulasi.kuitansi", bagian={"kode": katalog_services.kode_unit(cabang.unit)}
-            )[0],
+        pembayaran = _kuitansi(
+            cabang,
             anggota_id=denda.anggota_id,
             jenis=Pembayaran.Jenis.BEBASKAN,
             jumlah=sisa,
             alasan=alasan.strip(),
-            cabang=cabang,
             petugas=oleh,
             rincian=[{"denda": denda.pk, "keterangan": denda.keterangan, "jumlah": str(sisa)}],
         )
