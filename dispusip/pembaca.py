@@ -1,0 +1,358 @@
+"""Generic readers for files brought in from other systems (Inlislite, SLiMS, MARC).
+
+Every app's importer reads through these, so each quirk of real exports is
+handled once: files arrive as UTF-8, UTF-8 with a BOM or Windows-1252; comma,
+semicolon or tab separated; with Windows line endings; as real XLSX or as an
+HTML table saved with an .xls name (every Inlislite "Excel" report); as ISO 2709
+MARC that claims MARC-8 but holds UTF-8 (Inlislite) or genuine MARC-8; as
+MARCXML; or several of them in a zip. Dates come as dd-mm-yyyy, yyyy-mm-dd or
+Excel serial numbers.
+
+Readers stream: rows are yielded one by one with the row number a person sees
+in a spreadsheet, so problems can be reported by row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from html.parser import HTMLParser
+
+from django.utils.translation import gettext as _
+from pymarc import Record, parse_xml_to_array
+
+# A zip of table exports is small; these stop a zip bomb.
+MAKS_BERKAS_ZIP = 200
+MAKS_UKURAN_ZIP = 4 * 1024**3
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+class BerkasGagal(ValueError):
+    """The file cannot be read; the message is for the person who uploaded it."""
+
+
+@dataclass(frozen=True)
+class Baris:
+    """One data row: its number as a spreadsheet shows it, and its cells by header."""
+
+    nomor: int
+    nilai: dict[str, str]
+
+
+# --- what kind of file ---------------------------------------------------------------
+
+JENIS = ("zip", "xlsx", "html", "marcxml", "marc21", "csv")
+
+
+def jenis_berkas(nama: str, kepala: bytes) -> str:
+    """Recognise a file by its first bytes (names lie: Inlislite's .xls are HTML)."""
+    awal = kepala[:4096]
+    if awal.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(kepala)) as z:
+                nama_isi = z.namelist()
+        except zipfile.BadZipFile:
+            # Only the head was given: decide by the local header's first member name.
+            nama_isi = [awal[30 : 30 + int.from_bytes(awal[26:28], "little")].decode("latin-1")]
+        if any(n == "[Content_Types].xml" or n.startswith("xl/") for n in nama_isi):
+            return "xlsx"
+        return "zip"
+    teks = awal.lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    if teks.startswith((b"<?xml", b"<collection", b"<record")) and (
+        b"marc" in teks or b"<record" in teks
+    ):
+        return "marcxml"
+    if (
+        teks.startswith((b"<html", b"<!doctype html", b"<table", b"<meta"))
+        or b"<table" in teks[:512]
+    ):
+        return "html"
+    if re.match(rb"^\d{5}[acdnp][a-z ]", awal) and b"\x1d" in kepala:
+        return "marc21"
+    if nama.lower().endswith((".mrc", ".marc", ".iso")):
+        return "marc21"
+    return "csv"
+
+
+# --- text ----------------------------------------------------------------------------
+
+
+def dekode(raw: bytes) -> tuple[str, str]:
+    """(text, encoding): UTF-8 with or without BOM, else Windows-1252."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8"), "utf-8-sig"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; latin-1 maps every byte.
+        return raw.decode("latin-1"), "latin-1"
+
+
+def pemisah(teks: str) -> str:
+    """The delimiter of a CSV text: comma, semicolon or tab."""
+    contoh = "\n".join(teks.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(contoh, delimiters=",;\t").delimiter
+    except csv.Error:
+        kepala = teks.splitlines()[0] if teks else ""
+        return max(",;\t", key=kepala.count)
+
+
+def kunci(teks: object) -> str:
+    """A header as a lookup key: case-insensitive, spaces collapsed ("No. Induk" == "no. induk")."""
+    return " ".join(str(teks or "").split()).casefold()
+
+
+def sel(nilai: object) -> str:
+    """A cell as text: dates as yyyy-mm-dd, whole floats without ".0", None as ""."""
+    if nilai is None:
+        return ""
+    if isinstance(nilai, datetime):
+        return (
+            nilai.date().isoformat()
+            if nilai.time() == datetime.min.time()
+            else nilai.isoformat(sep=" ")
+        )
+    if isinstance(nilai, date):
+        return nilai.isoformat()
+    if isinstance(nilai, float) and nilai.is_integer():
+        return str(int(nilai))
+    return str(nilai).strip()
+
+
+# --- rows ------------------------------------------------------------------------------
+
+
+def baris_csv(raw: bytes) -> Iterator[list[str]]:
+    """The rows of a CSV file, whatever its encoding, delimiter and line endings."""
+    teks, _enc = dekode(raw)
+    yield from csv.reader(io.StringIO(teks, newline=""), delimiter=pemisah(teks))
+
+
+def baris_xlsx(berkas) -> Iterator[list[str]]:
+    """The rows of the first sheet of an XLSX file, streamed (read-only mode)."""
+    from openpyxl import load_workbook
+
+    try:
+        buku = load_workbook(berkas, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise BerkasGagal(_("Berkas Excel tidak dapat dibaca: %(e)s") % {"e": exc}) from None
+    try:
+        for baris in buku.worksheets[0].iter_rows(values_only=True):
+            yield [sel(v) for v in baris]
+    finally:
+        buku.close()
+
+
+class _Tabel(HTMLParser):
+    """Collects the rows of the HTML tables of a page (cells as text)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.baris: list[list[str]] = []
+        self._baris: list[str] | None = None
+        self._sel: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self._baris = []
+        elif tag in ("td", "th") and self._baris is not None:
+            self._sel = []
+        elif tag == "br" and self._sel is not None:
+            self._sel.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._baris is not None and self._sel is not None:
+            self._baris.append(" ".join("".join(self._sel).split()))
+            self._sel = None
+        elif tag == "tr" and self._baris is not None:
+            self.baris.append(self._baris)
+            self._baris = None
+
+    def handle_data(self, data):
+        if self._sel is not None:
+            self._sel.append(data)
+
+
+def baris_html(raw: bytes) -> Iterator[list[str]]:
+    """The rows of an HTML table saved as .xls (Inlislite reports, Export Data Tag)."""
+    teks, _enc = dekode(raw)
+    pengurai = _Tabel()
+    pengurai.feed(teks)
+    pengurai.close()
+    yield from pengurai.baris
+
+
+def baris(nama: str, raw: bytes) -> Iterator[list[str]]:
+    """The rows of a tabular file of any supported kind."""
+    jenis = jenis_berkas(nama, raw)
+    if jenis == "xlsx":
+        return baris_xlsx(io.BytesIO(raw))
+    if jenis == "html":
+        return baris_html(raw)
+    if jenis == "csv":
+        return baris_csv(raw)
+    raise BerkasGagal(
+        _("%(n)s bukan tabel (CSV, XLSX, atau HTML/.xls) melainkan %(j)s.")
+        % {"n": nama, "j": jenis}
+    )
+
+
+def dengan_kepala(
+    rows: Iterable[list[str]], *, kepala_di: int | None = None, penanda: Iterable[str] = ()
+) -> Iterator[Baris]:
+    """Rows as dicts keyed by the header row (keys from `kunci`), skipping blank rows.
+
+    The header is row `kepala_di` (1-based), or the first row that contains every
+    name in `penanda` (reports put title rows above the header), else the first
+    non-empty row. Row numbers count every row of the file, as a spreadsheet does.
+    """
+    penanda = {kunci(p) for p in penanda}
+    kepala: list[str] | None = None
+    for nomor, isi in enumerate(rows, start=1):
+        if not any(c.strip() for c in isi):
+            continue
+        if kepala is None:
+            calon = [kunci(c) for c in isi]
+            cocok = (
+                nomor == kepala_di
+                if kepala_di is not None
+                else (penanda <= set(calon) if penanda else True)
+            )
+            if cocok:
+                kepala = calon
+            continue
+        yield Baris(
+            nomor, {k: (isi[i].strip() if i < len(isi) else "") for i, k in enumerate(kepala) if k}
+        )
+    if kepala is None:
+        raise BerkasGagal(_("Baris judul kolom tidak ditemukan."))
+
+
+# --- MARC -----------------------------------------------------------------------------
+
+
+def _rekaman_iso(potongan: bytes) -> Record:
+    """One ISO 2709 record: UTF-8 when its bytes are UTF-8 (Inlislite writes UTF-8
+    but leaves leader/09 blank, which claims MARC-8), else MARC-8 as the leader says."""
+    try:
+        return Record(potongan, force_utf8=True, utf8_handling="strict")
+    except UnicodeDecodeError:
+        return Record(potongan, to_unicode=True, force_utf8=False)
+
+
+def rekaman_marc(raw: bytes) -> Iterator[tuple[int, Record]]:
+    """(record number, record) of an ISO 2709 or MARCXML file, streamed."""
+    if jenis_berkas("", raw) == "marcxml":
+        try:
+            rekaman = parse_xml_to_array(io.BytesIO(raw))
+        except Exception as exc:
+            raise BerkasGagal(_("MARCXML tidak dapat dibaca: %(e)s") % {"e": exc}) from None
+        yield from enumerate(rekaman, start=1)
+        return
+    posisi, nomor = 0, 0
+    while posisi < len(raw):
+        while posisi < len(raw) and raw[posisi : posisi + 1] in (b"\n", b"\r", b" "):
+            posisi += 1  # some exports put a newline between records
+        if posisi >= len(raw):
+            break
+        nomor += 1
+        try:
+            panjang = int(raw[posisi : posisi + 5])
+        except ValueError:
+            raise BerkasGagal(
+                _("Rekaman MARC ke-%(n)s rusak: panjang rekaman tidak terbaca.") % {"n": nomor}
+            ) from None
+        potongan = raw[posisi : posisi + panjang]
+        if len(potongan) < panjang or not potongan.endswith(b"\x1d"):
+            raise BerkasGagal(_("Rekaman MARC ke-%(n)s terpotong.") % {"n": nomor})
+        try:
+            yield nomor, _rekaman_iso(potongan)
+        except Exception as exc:
+            raise BerkasGagal(
+                _("Rekaman MARC ke-%(n)s tidak dapat dibaca: %(e)s") % {"n": nomor, "e": exc}
+            ) from None
+        posisi += panjang
+
+
+# --- zip -------------------------------------------------------------------------------
+
+
+def isi_zip(raw: bytes) -> list[tuple[str, bytes]]:
+    """The files of a zip (folders flattened), refusing bombs and odd names."""
+    try:
+        arsip = zipfile.ZipFile(io.BytesIO(raw))
+    except zipfile.BadZipFile:
+        raise BerkasGagal(_("Berkas zip rusak.")) from None
+    with arsip:
+        isi = [i for i in arsip.infolist() if not i.is_dir()]
+        if len(isi) > MAKS_BERKAS_ZIP:
+            raise BerkasGagal(_("Zip berisi lebih dari %(n)s berkas.") % {"n": MAKS_BERKAS_ZIP})
+        if sum(i.file_size for i in isi) > MAKS_UKURAN_ZIP:
+            raise BerkasGagal(_("Isi zip terlalu besar setelah diekstrak."))
+        hasil = []
+        for info in isi:
+            nama = info.filename.replace("\\", "/").rsplit("/", 1)[-1]
+            if not nama or nama.startswith(".") or info.filename.startswith("__MACOSX/"):
+                continue
+            hasil.append((nama, arsip.read(info)))
+        return hasil
+
+
+# --- values ----------------------------------------------------------------------------
+
+_TANGGAL = [
+    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"), ("d", "m", "y")),
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), ("y", "m", "d")),
+]
+
+
+def tanggal(nilai: object) -> date | None:
+    """A date from dd-mm-yyyy, yyyy-mm-dd (with -, / or .), an Excel serial number,
+    or a date/datetime; None for an empty cell. ValueError for anything else."""
+    if nilai is None:
+        return None
+    if isinstance(nilai, datetime):
+        return nilai.date()
+    if isinstance(nilai, date):
+        return nilai
+    teks = str(nilai).strip()
+    if not teks:
+        return None
+    teks = teks.split(" ")[0].split("T")[0]  # "2024-03-15 00:00:00"
+    for pola, urutan in _TANGGAL:
+        cocok = pola.match(teks)
+        if cocok:
+            bagian = dict(zip(urutan, map(int, cocok.groups()), strict=True))
+            return date(bagian["y"], bagian["m"], bagian["d"])
+    if re.fullmatch(r"\d{1,5}(\.\d+)?", teks):
+        serial = float(teks)
+        if 1 <= serial < 2958466:  # Excel's range, 1900-01-01 .. 9999-12-31
+            return EXCEL_EPOCH + timedelta(days=int(serial))
+    raise ValueError(f"not a date: {nilai!r}")
+
+
+def daftar_slims(nilai: str) -> list[str]:
+    """SLiMS writes lists as "<a><b>"; a plain value is a list of one."""
+    nilai = (nilai or "").strip()
+    if not nilai:
+        return []
+    if nilai.startswith("<") and nilai.endswith(">"):
+        return [v.strip() for v in nilai[1:-1].split("><") if v.strip()]
+    return [nilai]
+
+
+__all__ = [
+    "JENIS", "Baris", "BerkasGagal", "baris", "baris_csv", "baris_html", "baris_xlsx",
+    "daftar_slims", "dekode", "dengan_kepala", "isi_zip", "jenis_berkas", "kunci",
+    "pemisah", "rekaman_marc", "sel", "tanggal",
+]  # fmt: skip

@@ -1,0 +1,191 @@
+"""The generic readers, against the real Inlislite and SLiMS samples (tests/data/impor)."""
+
+import io
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dispusip import pembaca
+from dispusip.pembaca import BerkasGagal
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+IMPOR = DATA / "impor"
+
+
+def _baca(nama: str) -> bytes:
+    return (IMPOR / nama).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("nama", "jenis"),
+    [
+        ("001_FormatAnggota.xlsx", "xlsx"),
+        ("001_FormatAnggota.csv", "csv"),
+        ("sample_data_koleksi_AACR.xlsx", "xlsx"),
+        ("contoh_MARC_XML.xml", "marcxml"),
+        ("slims_biblio_export_COMPOSED.csv", "csv"),
+    ],
+)
+def test_jenis_dikenali_dari_isinya(nama, jenis):
+    assert pembaca.jenis_berkas(nama, _baca(nama)) == jenis
+
+
+def test_jenis_marc_html_dan_zip():
+    mrc = (DATA / "contoh_MARC_MRC.mrc").read_bytes()
+    assert pembaca.jenis_berkas("apa saja.dat", mrc) == "marc21"
+    html = b"<html><body><table><tr><td>No</td></tr></table></body></html>"
+    assert pembaca.jenis_berkas("Laporan_Periodik_Data.xls", html) == "html"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("catalogs.csv", "ID,Title\n1,A\n")
+    assert pembaca.jenis_berkas("ekspor.zip", buf.getvalue()) == "zip"
+
+
+@pytest.mark.parametrize(
+    ("raw", "enc"),
+    [
+        (b"Judul,Pengarang\nSejarah Betawi,Ridwan Saidi\n", "utf-8"),
+        ("\ufeffJudul;Pengarang\r\nKampung Melayu;Abdul Chaer\r\n".encode(), "utf-8-sig"),
+        ("Judul\tPengarang\nCafé Batavia\tJosé Rizal\n".encode("cp1252"), "cp1252"),
+    ],
+)
+def test_pengodean_dan_pemisah(raw, enc):
+    _teks, ditemukan = pembaca.dekode(raw)
+    assert ditemukan == enc
+    rows = list(pembaca.dengan_kepala(pembaca.baris_csv(raw)))
+    assert rows[0].nomor == 2
+    assert set(rows[0].nilai) == {"judul", "pengarang"}
+    assert rows[0].nilai["judul"] in {"Sejarah Betawi", "Kampung Melayu", "Café Batavia"}
+
+
+def test_templat_anggota_csv_dan_xlsx_sama():
+    dari_csv = list(pembaca.dengan_kepala(pembaca.baris("a.csv", _baca("001_FormatAnggota.csv"))))
+    dari_xlsx = list(
+        pembaca.dengan_kepala(pembaca.baris("a.xlsx", _baca("001_FormatAnggota.xlsx")))
+    )
+    assert len(dari_csv) == len(dari_xlsx) > 0
+    pertama = dari_xlsx[0].nilai
+    assert pertama["no anggota"] == "0A46275636" and pertama["nama"] == "ADIT MARYANA"
+    assert pembaca.tanggal(pertama["tanggal lahir"]) == date(2004, 3, 15)
+
+
+def test_templat_lama_dengan_tanggal_serial_excel():
+    rows = list(
+        pembaca.dengan_kepala(
+            pembaca.baris("lama.xlsx", _baca("001_FormatAnggota_older_variant.xlsx"))
+        )
+    )
+    kolom_tanggal = [k for k in rows[0].nilai if "tgl" in k or "tanggal" in k]
+    assert kolom_tanggal
+    nilai = [rows[0].nilai[k] for k in kolom_tanggal if rows[0].nilai[k]]
+    assert all(isinstance(pembaca.tanggal(v), date) for v in nilai)
+
+
+def test_laporan_html_dengan_baris_judul():
+    html = (
+        b"<html><head><meta charset='utf-8'></head><body><table>"
+        b"<tr><td colspan=3>Laporan Detail Data Koleksi</td></tr>"
+        b"<tr><td colspan=3>Buku Induk Perpustakaan 2024</td></tr>"
+        b"<tr><th>No.</th><th>Nomer Induk</th><th>Judul</th></tr>"
+        b"<tr><td>1</td><td>00123/PJK/2024</td><td>Laskar pelangi<br/>Cet. 25</td></tr>"
+        b"</table></body></html>"
+    )
+    rows = list(pembaca.dengan_kepala(pembaca.baris("Laporan.xls", html), penanda=["Nomer Induk"]))
+    assert rows == [
+        pembaca.Baris(
+            4, {"no.": "1", "nomer induk": "00123/PJK/2024", "judul": "Laskar pelangi Cet. 25"}
+        )
+    ]
+
+
+def test_marc_iso_marc8_asli_dan_utf8_inlislite():
+    marc8 = list(pembaca.rekaman_marc((DATA / "contoh_MARC_MRC.mrc").read_bytes()))
+    assert len(marc8) > 1
+    judul = [r["245"]["a"] for _n, r in marc8 if r["245"]]
+    assert all(isinstance(j, str) and "\ufffd" not in j for j in judul)
+    # Inlislite: UTF-8 bytes while leader/09 is blank (claims MARC-8).
+    from pymarc import Field, Record, Subfield
+
+    r = Record(force_utf8=True)
+    r.add_field(
+        Field(
+            tag="245",
+            indicators=["1", "0"],
+            subfields=[Subfield("a", "Sejarah Jakarta : kota Batavia — é")],
+        )
+    )
+    raw = r.as_marc()
+    raw = raw[:9] + b" " + raw[10:]  # leader/09 blank, as Inlislite writes it
+    ((nomor, baca),) = list(pembaca.rekaman_marc(raw + b"\n"))
+    assert nomor == 1 and baca["245"]["a"] == "Sejarah Jakarta : kota Batavia — é"
+
+
+def test_marcxml():
+    rekaman = list(pembaca.rekaman_marc(_baca("contoh_MARC_XML.xml")))
+    assert rekaman and rekaman[0][1]["245"] is not None
+
+
+def test_marc_terpotong_dilaporkan():
+    raw = (DATA / "contoh_MARC_MRC.mrc").read_bytes()
+    with pytest.raises(BerkasGagal, match="ke-1 terpotong"):
+        list(pembaca.rekaman_marc(raw[:100]))
+
+
+def test_zip_diratakan_dan_dibatasi(monkeypatch):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("ekspor/catalogs.csv", "ID\n1\n")
+        z.writestr("__MACOSX/._catalogs.csv", "x")
+        z.writestr("ekspor/", "")
+    assert pembaca.isi_zip(buf.getvalue()) == [("catalogs.csv", b"ID\n1\n")]
+    monkeypatch.setattr(pembaca, "MAKS_BERKAS_ZIP", 1)
+    buf2 = io.BytesIO()
+    with zipfile.ZipFile(buf2, "w") as z:
+        z.writestr("a.csv", "1")
+        z.writestr("b.csv", "2")
+    with pytest.raises(BerkasGagal, match="lebih dari 1 berkas"):
+        pembaca.isi_zip(buf2.getvalue())
+    with pytest.raises(BerkasGagal, match="rusak"):
+        pembaca.isi_zip(b"PK\x03\x04bukan zip")
+
+
+@pytest.mark.parametrize(
+    ("nilai", "hasil"),
+    [
+        ("15-03-2004", date(2004, 3, 15)),
+        ("15/03/2004", date(2004, 3, 15)),
+        ("2024-03-14", date(2024, 3, 14)),
+        ("2024-03-14 00:00:00", date(2024, 3, 14)),
+        ("38061", date(2004, 3, 15)),
+        (38061.0, date(2004, 3, 15)),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_tanggal(nilai, hasil):
+    assert pembaca.tanggal(nilai) == hasil
+
+
+def test_tanggal_tidak_sah():
+    with pytest.raises(ValueError):
+        pembaca.tanggal("kemarin")
+    with pytest.raises(ValueError):
+        pembaca.tanggal("31-02-2024")
+
+
+def test_daftar_slims():
+    assert pembaca.daftar_slims("<Hirata, Andrea><Saidi, Ridwan>") == [
+        "Hirata, Andrea",
+        "Saidi, Ridwan",
+    ]
+    assert pembaca.daftar_slims("Fiksi") == ["Fiksi"]
+    assert pembaca.daftar_slims("") == []
+
+
+def test_semua_sampel_tabel_terbaca():
+    for path in sorted(IMPOR.glob("*")):
+        if path.suffix in (".csv", ".xlsx"):
+            rows = list(pembaca.dengan_kepala(pembaca.baris(path.name, path.read_bytes())))
+            assert rows, path.name
