@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from dispusip.management.commands.seed_demo import PASSWORD
 from dispusip.models import Cabang, Pengguna, Unit
 from katalog.models import (
     Eksemplar,
@@ -209,12 +210,14 @@ def isi_demo(stdout=None, seed: int = 2026) -> int:
             tempat = cabang[(i * 3) % len(cabang)] if i % 2 else p.cabang
             services.kembalikan(p.eksemplar.barcode, cabang=tempat, oleh=petugas)
         # Holds on titles that are out: one waits, one is fulfilled on return.
-        for p, a in zip(pinjaman[20:26], anggota[50:56], strict=False):
+        for i, (p, a) in enumerate(zip(pinjaman[20:26], anggota[50:56], strict=False)):
+            # The first two are picked up where the copy comes back (ready at once),
+            # the next one elsewhere (in transit), the rest still wait.
             try:
-                services.reservasi(a, p.katalog, cabang_ambil=a.cabang)
+                services.reservasi(a, p.katalog, cabang_ambil=p.cabang if i < 2 else a.cabang)
             except services.SirkulasiGagal:
                 continue
-        for p in pinjaman[20:22]:
+        for p in pinjaman[20:23]:
             services.kembalikan(p.eksemplar.barcode, cabang=p.cabang, oleh=petugas)
         # The entrance and the reading tables today.
         for a in anggota[:30]:
@@ -258,9 +261,19 @@ def isi_demo(stdout=None, seed: int = 2026) -> int:
             oleh=None,
             pra_daftar=True,
         )
+        # One member with online access, to try the member pages.
+        contoh = anggota[0]
+        contoh.akun = Pengguna.objects.create_user(
+            username=f"anggota-{contoh.pk}",
+            password=PASSWORD,
+            email=contoh.email,
+            first_name=contoh.nama[:150],
+        )
+        contoh.save(update_fields=["akun"])
     if stdout is not None:
         stdout.write(
             f"Demo circulation: {len(anggota) + 1} members, "
-            f"{Peminjaman.objects.berjalan().count()} open loans."
+            f"{Peminjaman.objects.berjalan().count()} open loans. Member pages (/anggota/): "
+            f"log in with member number {contoh.nomor} and the demo password."
         )
     return len(anggota) + 1
