@@ -363,7 +363,10 @@ class Job(models.Model):
         from dispusip import jobs
 
         labels = jobs.result_labels(self.kind)
-        return [(str(labels.get(key, key)), value) for key, value in self.result.items()]
+        # PostgreSQL's jsonb does not keep key order; show them in the order labelled.
+        urutan = {key: n for n, key in enumerate(labels)}
+        items = sorted(self.result.items(), key=lambda kv: urutan.get(kv[0], len(urutan)))
+        return [(str(labels.get(key, key)), value) for key, value in items]
 
     @property
     def selesai(self) -> bool:
@@ -520,3 +523,43 @@ class Penomor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jenis} [{self.lingkup}] = {self.nilai}"
+
+
+class SumberImpor(models.Model):
+    """A system data came from ("Inlislite Sudin Jakarta Barat", "SLiMS RPTRA Kalijodo").
+    Every installation numbers its rows from 1, so source ids are unique only within it."""
+
+    nama = models.CharField(_("nama sumber"), max_length=200, unique=True)
+    dibuat = models.DateTimeField(_("dibuat"), default=timezone.now)
+
+    class Meta:
+        ordering = ["nama"]
+        verbose_name = _("sumber impor")
+        verbose_name_plural = _("sumber impor")
+
+    def __str__(self) -> str:
+        return self.nama
+
+
+class PetaImpor(models.Model):
+    """Which portal row a source row became, and what the source said at that time:
+    a re-import matches by (source, table, source id), skips what is unchanged, and
+    leaves alone what was edited in the portal since."""
+
+    sumber = models.ForeignKey(SumberImpor, models.CASCADE, related_name="peta")
+    tabel = models.CharField(_("tabel sumber"), max_length=60)
+    id_sumber = models.CharField(_("ID di sumber"), max_length=100)
+    id_tujuan = models.BigIntegerField(_("ID di portal"))
+    sidik = models.CharField(_("sidik data sumber"), max_length=64)
+    diimpor = models.DateTimeField(_("diimpor"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("peta impor")
+        verbose_name_plural = _("peta impor")
+        constraints = [
+            models.UniqueConstraint(fields=["sumber", "tabel", "id_sumber"], name="peta_impor_unik")
+        ]
+        indexes = [models.Index(fields=["tabel", "id_tujuan"], name="peta_impor_tujuan")]
+
+    def __str__(self) -> str:
+        return f"{self.sumber} {self.tabel}:{self.id_sumber} → {self.id_tujuan}"

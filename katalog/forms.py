@@ -445,3 +445,49 @@ class SumberDigitalForm(forms.ModelForm):
         if commit:
             obj.save()
         return obj
+
+
+class ImporMarcForm(forms.Form):
+    """Upload a MARC file (ISO 2709 .mrc or MARCXML) exported from Inlislite or elsewhere."""
+
+    MAKS_UKURAN = 500 * 1024 * 1024
+
+    berkas = forms.FileField(label=_("Berkas MARC (.mrc atau .xml)"))
+    sumber = forms.CharField(
+        label=_("Nama sumber"),
+        max_length=200,
+        help_text=_(
+            "Mis. “Inlislite Sudin Jakarta Barat”. Impor ulang dari sumber yang sama "
+            "memperbarui, bukan menggandakan."
+        ),
+    )
+    cabang = forms.ModelChoiceField(
+        label=_("Cabang untuk eksemplar (990 $a)"), queryset=Cabang.objects.none(), empty_label=None
+    )
+    kategori = forms.ModelChoiceField(
+        label=_("Kategori koleksi eksemplar"),
+        queryset=KategoriKoleksi.objects.all(),
+        empty_label=None,
+    )
+    sebagian = forms.BooleanField(
+        label=_("Impor yang sah saja dan laporkan sisanya"),
+        required=False,
+        help_text=_("Tanpa centang: bila ada satu galat, tidak ada yang diimpor."),
+    )
+
+    def __init__(self, *args, cabang, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cabang"].queryset = cabang
+        self.fields["kategori"].initial = KategoriKoleksi.objects.filter(kode="umum").first()
+
+    def clean_berkas(self):
+        from dispusip import pembaca
+
+        berkas = self.cleaned_data["berkas"]
+        if berkas.size > self.MAKS_UKURAN:
+            raise ValidationError(_("Berkas lebih dari 500 MB; pakai perintah manage.py impor."))
+        kepala = berkas.read(8192)
+        berkas.seek(0)
+        if pembaca.jenis_berkas(berkas.name, kepala) not in ("marc21", "marcxml"):
+            raise ValidationError(_("Ini bukan berkas MARC (ISO 2709 .mrc atau MARCXML)."))
+        return berkas

@@ -650,3 +650,35 @@ def pindah_mengambang(eksemplar: Eksemplar, cabang: Cabang) -> Eksemplar:
         segarkan_ketersediaan([item.katalog_id])
     eksemplar.cabang, eksemplar.unit_id, eksemplar.lokasi = item.cabang, item.unit_id, None
     return item
+
+
+def tambah_eksemplar_impor(
+    katalog: Katalog,
+    *,
+    cabang: Cabang,
+    kategori: KategoriKoleksi,
+    nomor_induk: list[str],
+    catatan: str = "",
+) -> list[Eksemplar]:
+    """Copies an import knows only by their accession numbers (MARC 990 $a): new
+    barcodes from the allocator, flagged for checking at the next stock opname."""
+    if not nomor_induk:
+        return []
+    barcode = penomoran.alokasikan(
+        "katalog.barcode", jumlah=len(nomor_induk), terpakai=_terpakai("barcode")
+    )
+    baru = Eksemplar.objects.bulk_create(
+        Eksemplar(
+            katalog=katalog,
+            unit_id=cabang.unit_id,
+            cabang=cabang,
+            kategori=kategori,
+            barcode=b,
+            nomor_induk=n,
+            catatan=catatan,
+            perlu_verifikasi=True,
+        )
+        for b, n in zip(barcode, nomor_induk, strict=True)
+    )
+    segarkan_ketersediaan([katalog.pk])
+    return baru

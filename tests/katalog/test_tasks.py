@@ -23,3 +23,30 @@ def test_dijadwalkan_setiap_malam():
         settings.CELERY_BEAT_SCHEDULE["katalog-bangun-ulang-tajuk"]["task"]
         == "katalog.bangun_ulang_tajuk"
     )
+
+
+def test_impor_marc_lewat_worker(celery_worker, admin_dispusip, cabang, kategori):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from dispusip import jobs
+    from katalog.models import Katalog
+    from tests.conftest import tunggu_job
+    from tests.katalog.test_impor_marc import berkas, rekaman
+
+    jalur = default_storage.save(
+        "impor/uji/ekspor.mrc",
+        ContentFile(berkas(rekaman("Laskar pelangi", "INLIS1", induk=["7/7"]))),
+    )
+    job = jobs.mulai(
+        kind="katalog.impor_marc",
+        oleh=admin_dispusip,
+        params={
+            "berkas": jalur, "nama": "ekspor.mrc", "sumber": "Inlislite uji",
+            "cabang": cabang["cikini"].pk, "kategori": kategori["umum"].pk, "sebagian": False,
+        },
+    )  # fmt: skip
+    job = tunggu_job(job)
+    assert job.status == "succeeded", job.message
+    assert job.result["dibuat"] == 1 and job.result["eksemplar"] == 1
+    assert Katalog.objects.filter(judul__startswith="Laskar pelangi").exists()
