@@ -124,6 +124,7 @@ def celery_worker(django_db_setup, django_db_blocker):
         DATABASE_URL=database_to_url(connection.settings_dict),
         REDIS_URL=settings.REDIS_URL,
         CELERY_QUEUE=settings.CELERY_TASK_DEFAULT_QUEUE,
+        DISPUSIP_PEKERJA_UJI="1",
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
         DJANGO_DEBUG="true",
     )
