@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from dispusip import akses
 from dispusip.audit import catat
 from dispusip.models import Pengguna
-from sirkulasi.models import Anggota, StatusAnggota
+from sirkulasi.models import Anggota, Denda, Peminjaman, StatusAnggota
 from sirkulasi.pemberitahuan import saluran_untuk
 from sirkulasi.services import IZIN_ANGGOTA, SirkulasiGagal
 
@@ -145,8 +145,6 @@ def ubah_kontak_sendiri(anggota: Anggota, data: dict) -> Anggota:
 
 def data_pribadi(anggota: Anggota) -> dict:
     """Everything the portal holds about a member, for them to download (UU 27/2022)."""
-    from sirkulasi.models import Denda, Peminjaman
-
     profil = {
         f.name: getattr(anggota, f.name)
         for f in Anggota._meta.concrete_fields

@@ -126,13 +126,14 @@ def perlu_diambil(cabang: Cabang, batas: int = 200) -> list[Eksemplar]:
         return 0 if dari[0] == ke[0] else (1 if dari[1] == ke[1] else 2)
 
     sini = (cabang.pk, cabang.unit_id)
-    hasil = []
+    hasil, sudah = [], set()
     for e in calon:
         # The branch chosen for a title is the nearest to its first waiting hold.
         pertama = ambil[e.katalog_id][0]
         # Ties go to the lowest branch id, so exactly one branch lists the title.
         terpilih = min(di_rak[e.katalog_id], key=lambda c: (jarak(c, pertama), c[0]))
-        if terpilih == sini and e.katalog_id not in {h.katalog_id for h in hasil}:
+        if terpilih == sini and e.katalog_id not in sudah:
+            sudah.add(e.katalog_id)
             e.untuk_sini = pertama[0] == cabang.pk
             hasil.append(e)
     hasil.sort(key=lambda e: not e.untuk_sini)

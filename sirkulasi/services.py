@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from dispusip import akses, penomoran
 from dispusip.audit import catat
+from dispusip.models import Cabang
 from katalog import services as katalog_services
 from katalog.models import Eksemplar, Katalog, StatusEksemplar
 from sirkulasi import kalender
@@ -49,7 +50,7 @@ from sirkulasi.models import (
 )
 
 if TYPE_CHECKING:
-    from dispusip.models import Cabang, Pengguna
+    from dispusip.models import Pengguna
 
 IZIN_ANGGOTA = "sirkulasi.change_anggota"
 IZIN_PINJAM = "sirkulasi.add_peminjaman"
@@ -909,8 +910,6 @@ def tarik_untuk_reservasi(barcode: str, *, cabang: Cabang, oleh: Pengguna) -> Ha
 def geser_karena_penutupan(libur: HariLibur, *, oleh: Pengguna | None) -> dict[str, int]:
     """After an ad-hoc closure (a flood) is entered: move every due date and hold
     pickup deadline that falls in it to the next day its branch is open."""
-    from dispusip.models import Cabang
-
     cabang = Cabang.objects.all()
     if libur.cabang_id:
         cabang = cabang.filter(pk=libur.cabang_id)

@@ -4,6 +4,7 @@ history, profile, data download, recommendations, and activation of online acces
 from __future__ import annotations
 
 import json
+from datetime import date
 from functools import wraps
 
 from django import forms
@@ -300,8 +301,6 @@ def aktivasi(request):
 @batasi("aktivasi", "AKTIVASI_RATE")
 def aktivasi_kode(request):
     """Step two: the code and a new password; the member is logged in."""
-    from datetime import date
-
     langkah = request.session.get(KUNCI_AKTIVASI)
     if not langkah:
         return redirect("anggota:aktivasi")
