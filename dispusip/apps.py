@@ -10,8 +10,8 @@ class DispusipConfig(AppConfig):
     verbose_name = _("Inti portal")
 
     def ready(self) -> None:
+        from dispusip import impor, signals, stats, tasks  # noqa: F401  (register handlers and jobs)
         from dispusip import registry as reg
-        from dispusip import signals, stats, tasks  # noqa: F401  (register handlers and jobs)
         from dispusip.peran import Peran
 
         r = reg.registry
@@ -22,6 +22,15 @@ class DispusipConfig(AppConfig):
                 description=_("Siapa mengubah apa, kapan, dari unit mana; ekspor ke XLSX."),
                 permission="dispusip.view_auditlog",
                 order=900,
+            )
+        )
+        r.add_nav(
+            reg.NavEntry(
+                label=_("Impor data"),
+                url_name="impor",
+                description=_("Katalog, eksemplar, dan anggota dari Inlislite, SLiMS, atau MARC."),
+                test=lambda user: any(user.has_perm(p.izin) for p in impor.semua_pengimpor()),
+                order=890,
             )
         )
         r.add_nav(

@@ -58,3 +58,71 @@ class CabangKerjaForm(forms.Form):
     def __init__(self, *args, pilihan, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cabang"].queryset = pilihan
+
+
+class BerkasBanyakInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class BerkasBanyakField(forms.FileField):
+    """Several files in one field (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", BerkasBanyakInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)]
+
+
+class ImporForm(forms.Form):
+    """Files exported from Inlislite, SLiMS or another system, and where they go."""
+
+    MAKS_UKURAN = 500 * 1024 * 1024
+
+    berkas = BerkasBanyakField(
+        label=_("Berkas"),
+        help_text=_(
+            "Satu berkas atau beberapa sekaligus, atau satu zip berisi tabel-tabel: MARC (.mrc, "
+            "MARCXML), tabel Inlislite (CSV/XLSX), template Excel dan laporan .xls Inlislite, "
+            "ekspor CSV SLiMS."
+        ),
+    )
+    sumber = forms.CharField(
+        label=_("Nama sumber"),
+        max_length=200,
+        help_text=_(
+            "Mis. “Inlislite Sudin Jakarta Barat”. Impor ulang dari sumber yang sama "
+            "memperbarui, bukan menggandakan."
+        ),
+    )
+    format = forms.ChoiceField(label=_("Jenis sumber"), initial="auto")
+    cabang = forms.ModelChoiceField(
+        label=_("Cabang tujuan"),
+        queryset=Cabang.objects.none(),
+        empty_label=None,
+        help_text=_("Untuk eksemplar yang lokasinya tidak disebut atau tidak dipetakan."),
+    )
+    sebagian = forms.BooleanField(
+        label=_("Impor yang sah saja dan laporkan sisanya"),
+        required=False,
+        help_text=_("Tanpa centang: bila ada satu galat, tidak ada yang diimpor."),
+    )
+
+    def __init__(self, *args, cabang, **kwargs):
+        from dispusip.impor import FORMAT
+
+        super().__init__(*args, **kwargs)
+        self.fields["cabang"].queryset = cabang
+        self.fields["format"].choices = list(FORMAT.items())
+
+    def clean_berkas(self):
+        berkas = self.cleaned_data["berkas"]
+        if sum(f.size for f in berkas) > self.MAKS_UKURAN:
+            raise forms.ValidationError(
+                _("Berkas lebih dari 500 MB; pakai perintah manage.py impor (lihat README).")
+            )
+        return berkas

@@ -1,8 +1,16 @@
 """What every importer shares: named sources, the map of source rows to portal rows,
-and the problem report (file, row, column, value, message) as a downloadable CSV.
+the problem report (file, row, column, value, message) as a downloadable CSV,
+and the run itself — one upload screen and one command for every app.
 
-The readers of file formats are in dispusip.pembaca; each app's importer turns
-rows into its own objects and registers nothing here but what it reports.
+The readers of file formats are in dispusip.pembaca. Each app registers a
+Pengimpor (katalog: records and items; sirkulasi: members, loans, fines,
+holds, visitors); a run offers every file to every importer, which claims the
+tables it reads, then runs the importers in their order (records before the
+loans that point at them) inside one transaction: all or nothing unless the
+administrator chose to keep the valid rows. Importers stream their rows into
+TEMP staging tables with COPY and validate and merge them in SQL, so a killed
+worker leaves nothing behind (PostgreSQL drops a dead session's temp tables)
+and the job can simply run again.
 """
 
 from __future__ import annotations
@@ -11,13 +19,20 @@ import csv
 import hashlib
 import io
 import json
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from django.core.files.base import ContentFile
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dispusip.models import Job, PetaImpor, SumberImpor
+from dispusip import pembaca
+from dispusip.jobs import JobGagal
+from dispusip.models import Cabang, Job, Pengguna, PetaImpor, SumberImpor
 
 GALAT = "galat"
 PERINGATAN = "peringatan"
@@ -88,11 +103,334 @@ def peta(sumber_impor: SumberImpor, tabel: str, id_sumber: str) -> PetaImpor | N
     return PetaImpor.objects.filter(sumber=sumber_impor, tabel=tabel, id_sumber=id_sumber).first()
 
 
-def tulis_laporan(job: Job, laporan: Laporan, nama: str = "masalah-impor.csv") -> None:
-    """Attach the problems as a CSV (Excel opens it) to the job, outside any transaction."""
+def laporan_csv(laporan: Laporan) -> bytes:
+    """The problems as a CSV that Excel opens (UTF-8 with a BOM)."""
     keluaran = io.StringIO()
     penulis = csv.writer(keluaran)
     penulis.writerow([_("Berkas"), _("Baris"), _("Kolom"), _("Nilai"), _("Tingkat"), _("Pesan")])
     for m in laporan.masalah:
         penulis.writerow([m.berkas, m.baris, m.kolom, m.nilai, m.tingkat, m.pesan])
-    job.simpan_berkas(nama, ContentFile(("\ufeff" + keluaran.getvalue()).encode("utf-8")))
+    return ("\ufeff" + keluaran.getvalue()).encode("utf-8")
+
+
+def tulis_laporan(job: Job, laporan: Laporan, nama: str = "masalah-impor.csv") -> None:
+    """Attach the problems to the job, outside any transaction."""
+    job.simpan_berkas(nama, ContentFile(laporan_csv(laporan)))
+
+
+# --- the run ---------------------------------------------------------------------------
+
+FORMAT = {
+    "auto": gettext_lazy("Kenali otomatis"),
+    "inlislite-marc": gettext_lazy("MARC 21 dari Inlislite (.mrc / MARCXML)"),
+    "inlislite-tabel": gettext_lazy("Tabel basis data Inlislite (CSV/XLSX, boleh dalam zip)"),
+    "inlislite-template": gettext_lazy("Template Excel Inlislite dan laporan .xls"),
+    "slims": gettext_lazy("Ekspor CSV SLiMS"),
+}
+BARU = "__baru__"  # a lookup value the administrator chose to create
+HASIL = ("dibuat", "diperbarui", "tetap", "digabung", "konflik", "ditolak")
+UKURAN_BATCH = 5000
+
+
+@dataclass
+class LookupBaru:
+    """A value the source uses that the portal does not know yet (a collection category
+    "Koleksi Anak Lt. 2"): the administrator maps it to an existing value or creates it."""
+
+    jenis: str  # e.g. "kategori", "cabang"
+    label: str  # what kind of value, for the screen
+    nilai: str
+    jumlah: int  # rows using it
+    pilihan: list[tuple[str, str]]  # (value, label) of existing targets
+    boleh_baru: bool = True  # may it be created, or must it be mapped?
+    saran: str = ""  # the preselected choice
+
+    @property
+    def kunci(self) -> str:
+        return f"{self.jenis}:{self.nilai}"
+
+
+@dataclass
+class BagianPratinjau:
+    judul: str
+    berkas: str
+    kolom_dipakai: list[str]
+    kolom_diabaikan: list[str]
+    kepala: list[str]  # the columns of the sample as it will be stored
+    contoh: list[list[str]]
+    jumlah: int | None = None
+
+
+@dataclass
+class Sesi:
+    """One import: where it came from, where it goes, the files, and what happened."""
+
+    sumber: SumberImpor
+    cabang: Cabang
+    oleh: Pengguna | None
+    berkas: list[pembaca.BerkasMasuk]
+    sebagian: bool = False
+    pemetaan: dict[str, str] = field(default_factory=dict)  # LookupBaru.kunci -> choice
+    job: Job | None = None
+    gema: Callable[[str], None] | None = None  # the command prints progress here
+    laporan: Laporan = field(default_factory=Laporan)
+    jumlah: dict[str, dict[str, int]] = field(default_factory=dict)
+    _tahap: tuple[int, int] = (0, 1)
+
+    def tabel(self, kode: str) -> list[pembaca.BerkasMasuk]:
+        return [b for b in self.berkas if b.tabel == kode]
+
+    def ada(self, *kode: str) -> bool:
+        return any(b.tabel in kode for b in self.berkas)
+
+    def masalah(self, berkas: str, baris: int, kolom: str, nilai: object, pesan: str,
+                tingkat: str = GALAT) -> None:  # fmt: skip
+        self.laporan.tambah(Masalah(berkas, baris, kolom, str(nilai or "")[:200], pesan, tingkat))
+
+    def catat(self, entitas: str, hasil: str, n: int = 1) -> None:
+        if n:
+            baris = self.jumlah.setdefault(entitas, dict.fromkeys(HASIL, 0))
+            baris[hasil] = baris.get(hasil, 0) + n
+
+    def tahap(self, nomor: int, dari: int, pesan: str) -> None:
+        """Enter step `nomor` of `dari`; progress within it goes through `maju`."""
+        self._tahap = (nomor, dari)
+        self.maju(0, 1, pesan)
+
+    def maju(self, selesai: int, total: int, pesan: str | None = None) -> None:
+        nomor, dari = self._tahap
+        persen = (nomor - 1 + min(1.0, selesai / max(total, 1))) / dari
+        if self.job is not None:
+            self.job.laporkan(int(persen * 1000), 1000, pesan)
+        if self.gema is not None and pesan:
+            self.gema(f"[{persen:6.1%}] {pesan}")
+
+    def pilihan(self, jenis: str, nilai: str) -> str:
+        return self.pemetaan.get(f"{jenis}:{nilai}", "")
+
+    def ringkasan(self) -> dict[str, int]:
+        hasil: dict[str, int] = {}
+        for entitas, baris in self.jumlah.items():
+            for k, n in baris.items():
+                if n:
+                    hasil[f"{entitas}.{k}"] = n
+        hasil["galat"] = sum(m.tingkat == GALAT for m in self.laporan.masalah)
+        hasil["peringatan"] = sum(m.tingkat == PERINGATAN for m in self.laporan.masalah)
+        return hasil
+
+
+class Pengimpor:
+    """What an app registers to take part in imports (see katalog.impor, sirkulasi.impor).
+
+    kenali() claims a file by returning the table kind it reads from it (looking
+    at its name, type and header) or "". pratinjau() and lookup() run before
+    anything is written; jalankan() writes, inside the run's transaction.
+    """
+
+    kode = ""
+    urutan = 100
+    izin = ""  # the permission a person needs to import these tables
+    tabel: tuple[str, ...] = ()  # the table kinds it reads
+    entitas: Mapping[str, Any] = {}  # entity key -> label, for the result page
+
+    def kenali(self, berkas: pembaca.BerkasMasuk, kepala: list[str]) -> str:
+        raise NotImplementedError
+
+    def format_tabel(self, tabel: str) -> str:
+        raise NotImplementedError
+
+    def pratinjau(self, sesi: Sesi) -> list[BagianPratinjau]:
+        return []
+
+    def lookup(self, sesi: Sesi) -> list[LookupBaru]:
+        return []
+
+    def jalankan(self, sesi: Sesi) -> None:
+        raise NotImplementedError
+
+
+_pengimpor: list[Pengimpor] = []
+
+
+def daftarkan(pengimpor: Pengimpor) -> None:
+    if all(p.kode != pengimpor.kode for p in _pengimpor):
+        _pengimpor.append(pengimpor)
+        _pengimpor.sort(key=lambda p: p.urutan)
+
+
+def semua_pengimpor() -> list[Pengimpor]:
+    return list(_pengimpor)
+
+
+class LabelHasil(Mapping):
+    """The result page's labels for "katalog.dibuat" and the like, built from what
+    the registered importers declare (they register after this module loads)."""
+
+    def _semua(self) -> dict[str, str]:
+        label = {}
+        for p in _pengimpor:
+            for entitas, nama in p.entitas.items():
+                for hasil in HASIL:
+                    label[f"{entitas}.{hasil}"] = f"{nama}: {LABEL_HASIL[hasil]}"
+        label["galat"] = str(LABEL_HASIL["galat"])
+        label["peringatan"] = str(LABEL_HASIL["peringatan"])
+        return label
+
+    def __getitem__(self, key):
+        return self._semua()[key]
+
+    def __iter__(self):
+        return iter(self._semua())
+
+    def __len__(self):
+        return len(self._semua())
+
+
+def kepala_berkas(berkas: pembaca.BerkasMasuk, maks_baris: int = 5) -> list[list[str]]:
+    """The first non-empty rows of a table (headers may sit under title rows)."""
+    if berkas.jenis in ("marc21", "marcxml"):
+        return []
+    hasil = []
+    for isi in berkas.baris():
+        if any(c.strip() for c in isi):
+            hasil.append(isi)
+            if len(hasil) >= maks_baris:
+                break
+    return hasil
+
+
+def kenali(berkas: list[pembaca.BerkasMasuk], format: str = "auto") -> dict[str, list[str]]:
+    """Let the importers claim the files; returns the unclaimed ones' problems by file.
+    With a format other than auto, only tables of that format are claimed."""
+    tak_dikenal: dict[str, list[str]] = {}
+    for b in berkas:
+        try:
+            kepala = kepala_berkas(b)
+        except pembaca.BerkasGagal as exc:
+            tak_dikenal[b.nama] = [str(exc)]
+            continue
+        for p in _pengimpor:
+            tabel = p.kenali(b, kepala)
+            if tabel and (format == "auto" or p.format_tabel(tabel) == format):
+                b.tabel = tabel
+                b.kepala = kepala[0] if kepala else []
+                break
+        else:
+            tak_dikenal[b.nama] = [
+                _("Jenis isi berkas tidak dikenali (%(j)s); lihat README bagian Impor.")
+                % {"j": b.jenis}
+            ]
+    return tak_dikenal
+
+
+def format_terdeteksi(berkas: list[pembaca.BerkasMasuk]) -> list[str]:
+    hasil = []
+    for b in berkas:
+        for p in _pengimpor:
+            if b.tabel and b.tabel in _tabel_milik(p):
+                f = p.format_tabel(b.tabel)
+                if f not in hasil:
+                    hasil.append(f)
+    return hasil
+
+
+def _tabel_milik(p: Pengimpor) -> set[str]:
+    return set(p.tabel)
+
+
+def pesan_tanpa_izin(nama: list[str]) -> str:
+    return _("Anda tidak berwenang mengimpor: %(n)s.") % {"n": ", ".join(nama)}
+
+
+class _Batal(Exception):
+    """Roll the whole import back: all-or-nothing and a problem was found."""
+
+
+def jalankan(sesi: Sesi) -> dict[str, int]:
+    """Run every importer that claimed a file, in order, in one transaction."""
+    if not any(b.tabel for b in sesi.berkas):
+        raise JobGagal(_("Tidak ada berkas yang dikenali untuk diimpor."))
+    aktif = [p for p in _pengimpor if any(b.tabel in _tabel_milik(p) for b in sesi.berkas)]
+    try:
+        with transaction.atomic():
+            for p in aktif:
+                p.jalankan(sesi)
+            if sesi.laporan.ada_galat and not sesi.sebagian:
+                raise _Batal
+    except _Batal:
+        _simpan_laporan(sesi)
+        galat = sum(m.tingkat == GALAT for m in sesi.laporan.masalah)
+        raise JobGagal(
+            _(
+                "Tidak ada yang diimpor: %(n)s galat. Unduh laporan masalah, perbaiki "
+                "berkasnya lalu ulangi, atau pilih “impor yang sah saja”."
+            )
+            % {"n": galat}
+        ) from None
+    _simpan_laporan(sesi)
+    if sesi.job is not None:
+        sesi.job.laporkan(1000, 1000, _("Selesai."))
+    return sesi.ringkasan()
+
+
+def _simpan_laporan(sesi: Sesi) -> None:
+    if sesi.job is not None and sesi.laporan.masalah:
+        tulis_laporan(sesi.job, sesi.laporan)
+
+
+def jalankan_job(job: Job) -> dict[str, int]:
+    """The background job: the uploaded files are in a folder named by the job's params."""
+    p = job.params
+    folder = Path(p["folder"])
+    berkas = [
+        pembaca.BerkasMasuk(b["nama"], folder / b["jalur"], tabel=b["tabel"]) for b in p["berkas"]
+    ]
+    sesi = Sesi(
+        sumber=sumber(p["sumber"]),
+        cabang=Cabang.objects.get(pk=p["cabang"]),
+        oleh=job.started_by,
+        berkas=berkas,
+        sebagian=p.get("sebagian", False),
+        pemetaan=p.get("pemetaan", {}),
+        job=job,
+    )
+    try:
+        return jalankan(sesi)
+    finally:
+        if p.get("hapus_folder", True):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- staging ---------------------------------------------------------------------------
+
+
+def buat_staging(nama: str, kolom: Iterable[tuple[str, str]]) -> None:
+    """A TEMP table (this session only: gone if the worker dies) for COPY."""
+    definisi = ", ".join(f"{k} {t}" for k, t in kolom)
+    with connection.cursor() as c:
+        c.execute(f"DROP TABLE IF EXISTS {nama}")
+        c.execute(f"CREATE TEMP TABLE {nama} ({definisi}) ON COMMIT DROP")
+
+
+def salin(nama: str, kolom: list[str], baris: Iterable[Iterable[Any]]) -> int:
+    """COPY rows into a staging table; returns how many."""
+    n = 0
+    with (
+        connection.cursor() as c,
+        c.cursor.copy(f"COPY {nama} ({', '.join(kolom)}) FROM STDIN") as copy,
+    ):
+        for b in baris:
+            copy.write_row(b)
+            n += 1
+    return n
+
+
+def per_batch(items: Iterable, ukuran: int = UKURAN_BATCH) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= ukuran:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

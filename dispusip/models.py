@@ -530,6 +530,15 @@ class SumberImpor(models.Model):
     Every installation numbers its rows from 1, so source ids are unique only within it."""
 
     nama = models.CharField(_("nama sumber"), max_length=200, unique=True)
+    awalan = models.CharField(
+        _("awalan barcode"),
+        max_length=12,
+        blank=True,
+        help_text=_(
+            "Ditambahkan di depan barcode dan nomor induk dari sumber ini yang bentrok "
+            "dengan yang sudah ada di provinsi (eksemplar itu perlu dilabel ulang)."
+        ),
+    )
     dibuat = models.DateTimeField(_("dibuat"), default=timezone.now)
 
     class Meta:
@@ -539,6 +548,13 @@ class SumberImpor(models.Model):
 
     def __str__(self) -> str:
         return self.nama
+
+    def save(self, *args, **kwargs):
+        if not self.awalan:
+            # "Inlislite Sudin Jakarta Barat" -> "ISJB-"
+            huruf = "".join(k[0] for k in self.nama.split() if k[:1].isalnum()).upper()
+            self.awalan = (huruf[:8] or "SRC") + "-"
+        super().save(*args, **kwargs)
 
 
 class PetaImpor(models.Model):

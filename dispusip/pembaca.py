@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import csv
 import io
+import mmap
 import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 from pymarc import Record, parse_xml_to_array
@@ -250,9 +254,9 @@ def _rekaman_iso(potongan: bytes) -> Record:
         return Record(potongan, to_unicode=True, force_utf8=False)
 
 
-def rekaman_marc(raw: bytes) -> Iterator[tuple[int, Record]]:
+def rekaman_marc(raw: bytes | mmap.mmap) -> Iterator[tuple[int, Record]]:
     """(record number, record) of an ISO 2709 or MARCXML file, streamed."""
-    if jenis_berkas("", raw) == "marcxml":
+    if jenis_berkas("", bytes(raw[:KEPALA_SAMPEL])) == "marcxml":
         try:
             rekaman = parse_xml_to_array(io.BytesIO(raw))
         except Exception as exc:
@@ -308,6 +312,116 @@ def isi_zip(raw: bytes) -> list[tuple[str, bytes]]:
         return hasil
 
 
+# --- files on disk, streamed ----------------------------------------------------------
+
+KEPALA_SAMPEL = 256 * 1024
+
+
+@dataclass
+class BerkasMasuk:
+    """One file of an import, on disk: what it is, and its rows or records streamed,
+    so a 2 GB table export never sits in memory."""
+
+    nama: str
+    jalur: Path
+    jenis: str = ""
+    tabel: str = ""  # the table kind an importer recognised ("catalogs", "slims.biblio")
+    kepala: list[str] = field(default_factory=list)  # the header row as read
+
+    def __post_init__(self) -> None:
+        if not self.jenis:
+            with open(self.jalur, "rb") as f:
+                self.jenis = jenis_berkas(self.nama, f.read(KEPALA_SAMPEL))
+
+    @property
+    def ukuran(self) -> int:
+        return self.jalur.stat().st_size
+
+    def sampel(self) -> bytes:
+        with open(self.jalur, "rb") as f:
+            return f.read(KEPALA_SAMPEL)
+
+    def baris(self) -> Iterator[list[str]]:
+        """Every row of a tabular file (CSV, XLSX, HTML-as-.xls), as lists of text."""
+        if self.jenis == "csv":
+            return _baris_csv_berkas(self.jalur)
+        if self.jenis == "xlsx":
+            return baris_xlsx(self.jalur)
+        if self.jenis == "html":
+            return baris_html(self.jalur.read_bytes())
+        raise BerkasGagal(
+            _("%(n)s bukan tabel (CSV, XLSX, atau HTML/.xls) melainkan %(j)s.")
+            % {"n": self.nama, "j": self.jenis}
+        )
+
+    def rekaman(self) -> Iterator[tuple[int, Record]]:
+        """Every record of a MARC file, read through a memory map (pages in and out)."""
+        if self.jenis == "marcxml":
+            yield from rekaman_marc(self.jalur.read_bytes())
+            return
+        if self.ukuran == 0:
+            return
+        with open(self.jalur, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            yield from rekaman_marc(m)
+
+
+def _baris_csv_berkas(jalur: Path) -> Iterator[list[str]]:
+    with open(jalur, "rb") as f:
+        sampel = f.read(KEPALA_SAMPEL)
+    # A cut in the middle of a UTF-8 character must not look like Windows-1252.
+    potong = sampel if len(sampel) < KEPALA_SAMPEL else sampel[: sampel.rfind(b"\n") + 1]
+    teks, enc = dekode(potong)
+    with open(jalur, encoding=enc, newline="") as f:
+        try:
+            yield from csv.reader(f, delimiter=pemisah(teks))
+        except UnicodeDecodeError as exc:
+            raise BerkasGagal(
+                _("%(n)s: pengodean teks berubah di tengah berkas (%(e)s).")
+                % {"n": jalur.name, "e": exc}
+            ) from None
+
+
+def kumpulkan(jalur: Iterable[Path | str], folder: Path) -> list[BerkasMasuk]:
+    """The files of an import: zips are extracted (streamed) into `folder`."""
+    hasil = []
+    for j in map(Path, jalur):
+        with open(j, "rb") as f:
+            kepala = f.read(KEPALA_SAMPEL)
+        if jenis_berkas(j.name, kepala) == "zip":
+            hasil.extend(_ekstrak(j, folder))
+        else:
+            hasil.append(BerkasMasuk(j.name, j))
+    return hasil
+
+
+def _ekstrak(jalur: Path, folder: Path) -> list[BerkasMasuk]:
+    try:
+        arsip = zipfile.ZipFile(jalur)
+    except zipfile.BadZipFile:
+        raise BerkasGagal(_("Berkas zip rusak.")) from None
+    with arsip:
+        isi = [i for i in arsip.infolist() if not i.is_dir()]
+        if len(isi) > MAKS_BERKAS_ZIP:
+            raise BerkasGagal(_("Zip berisi lebih dari %(n)s berkas.") % {"n": MAKS_BERKAS_ZIP})
+        if sum(i.file_size for i in isi) > MAKS_UKURAN_ZIP:
+            raise BerkasGagal(_("Isi zip terlalu besar setelah diekstrak."))
+        folder.mkdir(parents=True, exist_ok=True)
+        hasil = []
+        for n, info in enumerate(isi):
+            nama = info.filename.replace("\\", "/").rsplit("/", 1)[-1]
+            if not nama or nama.startswith(".") or info.filename.startswith("__MACOSX/"):
+                continue
+            tujuan = folder / f"{n:03d}-{re.sub(r'[^A-Za-z0-9._-]', '_', nama)}"
+            with arsip.open(info) as sumber, open(tujuan, "wb") as keluar:
+                shutil.copyfileobj(sumber, keluar, 1024 * 1024)
+            hasil.append(BerkasMasuk(nama, tujuan))
+        return hasil
+
+
+def folder_sementara() -> Path:
+    return Path(tempfile.mkdtemp(prefix="impor-"))
+
+
 # --- values ----------------------------------------------------------------------------
 
 _TANGGAL = [
@@ -352,7 +466,24 @@ def daftar_slims(nilai: str) -> list[str]:
 
 
 __all__ = [
-    "JENIS", "Baris", "BerkasGagal", "baris", "baris_csv", "baris_html", "baris_xlsx",
-    "daftar_slims", "dekode", "dengan_kepala", "isi_zip", "jenis_berkas", "kunci",
-    "pemisah", "rekaman_marc", "sel", "tanggal",
+    "JENIS",
+    "Baris",
+    "BerkasGagal",
+    "BerkasMasuk",
+    "baris",
+    "baris_csv",
+    "baris_html",
+    "baris_xlsx",
+    "daftar_slims",
+    "dekode",
+    "dengan_kepala",
+    "folder_sementara",
+    "isi_zip",
+    "jenis_berkas",
+    "kumpulkan",
+    "kunci",
+    "pemisah",
+    "rekaman_marc",
+    "sel",
+    "tanggal",
 ]  # fmt: skip

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dispusip import audit, jobs
+from dispusip import audit, impor, jobs
 from dispusip.jobs import job_task
 from dispusip.models import Job
 
@@ -44,3 +44,9 @@ def hapus_berkas_job_lama_task() -> int:
 def tandai_job_macet_task() -> int:
     """Fail jobs whose worker died for good, so their pages stop saying "running"."""
     return jobs.tandai_macet()
+
+
+@job_task("dispusip.impor", label=_("Impor data"), result_labels=impor.LabelHasil())
+def impor_task(job: Job) -> dict:
+    """Import uploaded files (catalogue, items, members, loans…) with every registered importer."""
+    return impor.jalankan_job(job)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from dispusip import views
+from dispusip import views, views_impor
 from dispusip.registry import registry
 
 akun = [
@@ -37,6 +37,8 @@ staf = [
     path("cabang/", views.ganti_cabang, name="ganti_cabang"),
     path("audit/", views.audit_daftar, name="audit_daftar"),
     path("audit/ekspor/", views.audit_ekspor, name="audit_ekspor"),
+    path("impor/", views_impor.unggah, name="impor"),
+    path("impor/jalankan/", views_impor.jalankan, name="impor_jalankan"),
     path("job/", views.job_daftar, name="job_daftar"),
     path("job/<int:pk>/", views.job_detail, name="job_detail"),
     path("job/<int:pk>/unduh/", views.job_unduh, name="job_unduh"),

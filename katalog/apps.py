@@ -9,10 +9,13 @@ class KatalogConfig(AppConfig):
     verbose_name = _("Katalog")
 
     def ready(self) -> None:
+        from dispusip import impor
         from dispusip import registry as reg
         from dispusip.peran import Peran
         from katalog import stats, tasks  # noqa: F401  (register jobs)
+        from katalog.impor import PengimporKatalog
 
+        impor.daftarkan(PengimporKatalog())
         r = reg.registry
         r.add_nav(
             reg.NavEntry(

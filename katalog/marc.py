@@ -181,6 +181,26 @@ def judul_urut(judul: str) -> str:
     return teks[:200]
 
 
+def _normal(teks: str) -> str:
+    return " ".join(re.sub(r"[\W_]+", " ", (teks or "").casefold()).split())
+
+
+def kunci_judul(judul: str, anak_judul: str, pengarang: str) -> str:
+    """Title and first author, normalised ("Hirata, Andrea" = "Andrea Hirata"): two
+    records sharing it may be the same work — a cataloguer decides (the merge queue)."""
+    judul_n = _normal(f"{judul} {anak_judul}")
+    if not judul_n:
+        return ""
+    return f"{judul_n}|{' '.join(sorted(_normal(pengarang).split()))}"[:300]
+
+
+def kunci_cocok(kunci_judul_: str, tahun: int | None, penerbit: str) -> str:
+    """Title, author, year and publisher: records sharing it are the same edition."""
+    if not kunci_judul_:
+        return ""
+    return f"{kunci_judul_}|{tahun or ''}|{_normal(penerbit)}"[:400]
+
+
 def kolom_dari_marc(record: Record) -> dict:
     """Every modelled column of Katalog, derived from the MARC record."""
     judul_field = record.get("245")
@@ -190,12 +210,15 @@ def kolom_dari_marc(record: Record) -> dict:
     isbn = _semua(record, ("020",), "a")
     issn = _semua(record, ("022",), "a")
     judul = bersihkan(" ".join(judul_field.get_subfields("a"))) if judul_field else ""
+    anak_judul = bersihkan(" ".join(judul_field.get_subfields("b"))) if judul_field else ""
     tahun_terbit = bersihkan(" ".join(terbit.get_subfields("c"))) if terbit else ""
+    penerbit = bersihkan(" ".join(terbit.get_subfields("b"))) if terbit else ""
+    kunci = kunci_judul(judul, anak_judul, pengarang[0]["nama"] if pengarang else "")
     return {
         "nomor_kontrol": (record.get("001").data.strip() if record.get("001") else ""),
         "jenis": jenis_dari_leader(str(record.leader)),
         "judul": judul or _("(tanpa judul)"),
-        "anak_judul": bersihkan(" ".join(judul_field.get_subfields("b"))) if judul_field else "",
+        "anak_judul": anak_judul,
         "pernyataan_tanggung_jawab": (
             bersihkan(" ".join(judul_field.get_subfields("c"))) if judul_field else ""
         ),
@@ -203,7 +226,7 @@ def kolom_dari_marc(record: Record) -> dict:
         "pengarang_teks": " ; ".join(p["nama"] for p in pengarang),
         "edisi": " ; ".join(_semua(record, ("250",), "a")),
         "tempat_terbit": bersihkan(" ".join(terbit.get_subfields("a"))) if terbit else "",
-        "penerbit": bersihkan(" ".join(terbit.get_subfields("b"))) if terbit else "",
+        "penerbit": penerbit,
         "tahun_terbit": tahun_terbit,
         "tahun": tahun_dari(tahun_terbit),
         "isbn": " ; ".join(isbn),
@@ -220,6 +243,8 @@ def kolom_dari_marc(record: Record) -> dict:
         "abstrak": "\n".join(_teks_field(f, "a") for f in record.get_fields("520")),
         "audiens": " ; ".join(_teks_field(f, "a") for f in record.get_fields("521")),
         "judul_urut": judul_urut(judul),
+        "kunci_judul": kunci,
+        "kunci_cocok": kunci_cocok(kunci, tahun_dari(tahun_terbit), penerbit),
     }
 
 

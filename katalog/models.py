@@ -129,6 +129,9 @@ class Katalog(models.Model):
     abstrak = models.TextField(_("abstrak"), blank=True)
     audiens = models.CharField(_("sasaran pembaca"), max_length=255, blank=True)
     judul_urut = models.CharField(max_length=200, blank=True, editable=False)
+    # Union-catalogue matching of imports (katalog.marc.kunci_judul / kunci_cocok).
+    kunci_judul = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
+    kunci_cocok = models.CharField(max_length=400, blank=True, editable=False, db_index=True)
     tampil_opac = models.BooleanField(_("tampil di OPAC"), default=True)
 
     # Kept current by katalog.services.segarkan_ketersediaan, never by hand:
@@ -449,3 +452,42 @@ class KosaKata(models.Model):
 
     def __str__(self) -> str:
         return self.kata
+
+
+class CalonGabung(models.Model):
+    """An imported record that may be the same work as one already in the union
+    catalogue (same title and author, but not the same year and publisher, nor
+    the same ISBN): never merged silently — a cataloguer decides."""
+
+    class Status(models.TextChoices):
+        MENUNGGU = "menunggu", _("Menunggu keputusan")
+        DIGABUNG = "digabung", _("Digabung")
+        DIPISAH = "dipisah", _("Tetap terpisah")
+
+    baru = models.ForeignKey(
+        Katalog, models.CASCADE, related_name="+", verbose_name=_("rekaman impor")
+    )
+    ada = models.ForeignKey(
+        Katalog, models.CASCADE, related_name="+", verbose_name=_("rekaman yang sudah ada")
+    )
+    sumber = models.CharField(_("sumber impor"), max_length=200, blank=True)
+    alasan = models.CharField(_("alasan"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.MENUNGGU, db_index=True
+    )
+    dibuat = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    diputuskan = models.DateTimeField(_("diputuskan"), null=True, blank=True)
+    diputuskan_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["dibuat", "pk"]
+        verbose_name = _("calon gabung")
+        verbose_name_plural = _("antrean gabung katalog")
+        constraints = [
+            models.UniqueConstraint(fields=["baru", "ada"], name="calon_gabung_unik"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.baru_id} ≈ {self.ada_id}"

@@ -1,14 +1,12 @@
 from django.urls import path, re_path
 
-from katalog import views, views_impor
+from katalog import views
 
 app_name = "katalog"
 
 urlpatterns = [
     path("", views.daftar, name="daftar"),
     path("baru/", views.buat, name="buat"),
-    path("impor/", views_impor.unggah, name="impor"),
-    path("impor/jalankan/", views_impor.jalankan, name="impor_jalankan"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/ubah/", views.sunting, name="ubah"),
     path("<int:pk>/marc/", views.sunting_marc, name="marc"),

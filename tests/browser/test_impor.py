@@ -1,5 +1,6 @@
-"""A cataloguer imports an Inlislite MARC export: upload, preview, run, watch the
-progress, read the result and download the problem report."""
+"""An administrator migrates an Inlislite branch: upload the table exports, read the
+preview, map a collection category, run, watch the progress, read the result and
+download the problem report."""
 
 import re
 from pathlib import Path
@@ -10,43 +11,47 @@ from playwright.sync_api import expect
 from katalog.models import Eksemplar, Katalog
 from tests.browser.conftest import SHOTS, masuk
 from tests.factories import PASSWORD
-from tests.katalog.test_impor_marc import berkas, rekaman
 
 pytestmark = pytest.mark.django_db(transaction=True)
+IMPOR = Path(__file__).resolve().parent.parent / "data" / "impor"
 
 
-def test_impor_marc_dari_unggah_sampai_laporan(
+def test_impor_tabel_inlislite_dengan_pemetaan_kategori(
     page, live_server, celery_worker, admin_dispusip, kategori, tmp_path
 ):
-    raw = berkas(
-        rekaman("Laskar pelangi", "INLIS1", induk=["00123/PJK/2024"]),
-        rekaman("Buku lama", "INLIS2", isbn="979-000-000-1"),
-    )
-    mrc = tmp_path / "SemuaKatalog.mrc"
-    mrc.write_bytes(raw)
+    kategori_csv = tmp_path / "collectioncategorys.csv"
+    kategori_csv.write_text("ID,Code,Name\n1,U,Koleksi Umum\n2,A,Koleksi Anak Lt. 2\n")
+    berkas = [
+        str(IMPOR / f"inlislite_{n}_COMPOSED.csv")
+        for n in ("catalogs", "catalog_ruas", "catalog_subruas", "collections")
+    ] + [str(kategori_csv)]
     masuk(page, live_server, admin_dispusip.username, PASSWORD)
     page.goto(f"{live_server.url}/staf/katalog/")
-    page.get_by_role("link", name="Impor MARC").click()
-    page.get_by_label("Berkas MARC (.mrc atau .xml)").set_input_files(str(mrc))
+    page.locator("#isi").get_by_role("link", name="Impor data").click()
+    page.get_by_label("Berkas").set_input_files(berkas)
     page.get_by_label("Nama sumber").fill("Inlislite Sudin Jakarta Barat")
-    page.get_by_label("Cabang untuk eksemplar (990 $a)").select_option(
-        label="Perpustakaan Jakarta Cikini"
-    )
+    page.get_by_label("Cabang tujuan").select_option(label="Perpustakaan Jakarta Cikini")
+    page.screenshot(path=str(SHOTS / "impor-unggah.png"), full_page=True)
     page.get_by_role("button", name="Pratinjau").click()
-    expect(page.locator("#jumlah-rekaman")).to_have_text("2")
-    expect(page.locator("#tabel-pratinjau")).to_contain_text("Laskar pelangi")
+
+    expect(page.locator("#format-terdeteksi")).to_contain_text("Tabel basis data Inlislite")
+    expect(page.locator("#tabel-berkas")).to_contain_text("catalog_subruas")
+    expect(page.locator(".tabel-contoh").first).to_contain_text("Laskar pelangi")
+    expect(page.locator("#masalah-pratinjau")).to_contain_text("ISBN")
+    page.get_by_label("Petakan “Koleksi Anak Lt. 2”").select_option(label="Koleksi Anak")
     page.screenshot(path=str(SHOTS / "impor-pratinjau.png"), full_page=True)
 
     page.get_by_role("button", name="Jalankan impor").click()
     expect(page).to_have_url(re.compile(r"/staf/job/\d+/$"))
-    status = page.locator("#status-job")
-    expect(status).to_have_attribute("data-status", "succeeded", timeout=60_000)
+    expect(page.locator("#status-job")).to_have_attribute(
+        "data-status", "succeeded", timeout=60_000
+    )
     expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
-    expect(page.locator("body")).to_contain_text("Dibuat")
+    expect(page.locator("body")).to_contain_text("Rekaman katalog: Dibuat")
     page.screenshot(path=str(SHOTS / "impor-selesai.png"), full_page=True)
     with page.expect_download() as info:
         page.get_by_role("link", name="Unduh hasil").click()
     laporan = Path(info.value.path()).read_text(encoding="utf-8-sig")
-    assert "020 $a" in laporan and "979-000-000-1" in laporan
-    assert Katalog.objects.count() == 2
-    assert Eksemplar.objects.get(nomor_induk="00123/PJK/2024").perlu_verifikasi
+    assert "020 $a" in laporan and "978-979-1227-00-2" in laporan
+    assert Katalog.objects.count() == 3
+    assert Eksemplar.objects.get(barcode="00000120003").kategori == kategori["anak"]

@@ -25,28 +25,27 @@ def test_dijadwalkan_setiap_malam():
     )
 
 
-def test_impor_marc_lewat_worker(celery_worker, admin_dispusip, cabang, kategori):
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
+def test_impor_lewat_worker(celery_worker, admin_dispusip, cabang, kategori, settings, tmp_path):
     from dispusip import jobs
-    from katalog.models import Katalog
+    from katalog.models import Eksemplar, Katalog
     from tests.conftest import tunggu_job
-    from tests.katalog.test_impor_marc import berkas, rekaman
+    from tests.katalog.test_impor import berkas, rekaman
 
-    jalur = default_storage.save(
-        "impor/uji/ekspor.mrc",
-        ContentFile(berkas(rekaman("Laskar pelangi", "INLIS1", induk=["7/7"]))),
-    )
+    folder = tmp_path / "unggah"
+    folder.mkdir()
+    (folder / "ekspor.mrc").write_bytes(berkas(rekaman("Laskar pelangi", "INLIS1", induk=["7/7"])))
     job = jobs.mulai(
-        kind="katalog.impor_marc",
+        kind="dispusip.impor",
         oleh=admin_dispusip,
         params={
-            "berkas": jalur, "nama": "ekspor.mrc", "sumber": "Inlislite uji",
-            "cabang": cabang["cikini"].pk, "kategori": kategori["umum"].pk, "sebagian": False,
+            "folder": str(folder), "berkas": [{"nama": "ekspor.mrc", "jalur": "ekspor.mrc",
+            "tabel": "marc"}], "sumber": "Inlislite uji", "cabang": cabang["cikini"].pk,
+            "sebagian": False, "pemetaan": {},
         },
     )  # fmt: skip
     job = tunggu_job(job)
     assert job.status == "succeeded", job.message
-    assert job.result["dibuat"] == 1 and job.result["eksemplar"] == 1
+    assert job.result["katalog.dibuat"] == 1 and job.result["eksemplar.dibuat"] == 1
     assert Katalog.objects.filter(judul__startswith="Laskar pelangi").exists()
+    assert Eksemplar.objects.get(nomor_induk="7/7").cabang == cabang["cikini"]
+    assert not folder.exists()  # the uploaded files go once the job is done

@@ -1,0 +1,1012 @@
+"""The catalogue's part of imports: what it reads and how rows become records and items.
+
+Sources (../shared/reference/inlislite.md §1-3): MARC 21 (ISO 2709 or MARCXML)
+with 990 $a accession numbers; Inlislite's tables (catalogs, catalog_ruas,
+catalog_subruas, collections and their lookup tables) — the MARC record is
+rebuilt from ruas/subruas, or from ruas values split on "$" when subruas is
+absent, or from the catalogs columns alone; Inlislite's "Export Data Tag"
+(.xls that is HTML); the 42-column item template (by position, two header
+rows); SLiMS biblio (17 or 18 columns) and item exports. Everything ends in
+katalog.muat, the one bulk path.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+
+from django.db import connection
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from pymarc import Field, Record, Subfield
+
+from dispusip import impor, pembaca
+from dispusip.impor import BARU, PERINGATAN, BagianPratinjau, LookupBaru, Pengimpor, Sesi
+from dispusip.models import Cabang
+from katalog import marc as marc_mod
+from katalog.models import KategoriKoleksi, Lokasi, StatusEksemplar, SumberPerolehan
+from katalog.muat import (
+    ENTITAS_EKSEMPLAR,
+    ENTITAS_KATALOG,
+    EksemplarMasuk,
+    PemuatKatalog,
+    RekamanMasuk,
+)
+
+LOOKUP_INLISLITE = {
+    "locationlibrary": "location_library",
+    "locations": "locations",
+    "collectioncategorys": "collectioncategorys",
+    "collectionsources": "collectionsources",
+    "collectionmedias": "collectionmedias",
+    "collectionrules": "collectionrules",
+    "collectionstatus": "collectionstatus",
+    "worksheets": "worksheets",
+}
+
+
+def k(teks: object) -> str:
+    """A header as a key: "NO. INDUK", "NO_INDUK" and "No Induk" are all "noinduk"."""
+    return re.sub(r"[^0-9a-z]", "", str(teks or "").casefold())
+
+
+def id_bersih(nilai: str) -> str:
+    """Inlislite ids are doubles: "45871.0" is 45871."""
+    nilai = (nilai or "").strip()
+    return nilai[:-2] if nilai.endswith(".0") else nilai
+
+
+def _stem(nama: str) -> str:
+    return k(re.sub(r"\.[A-Za-z0-9]+$", "", nama).replace("COMPOSED", ""))
+
+
+def _baris_kunci(berkas: pembaca.BerkasMasuk, kepala_di: int = 1) -> Iterator[tuple[int, dict]]:
+    """Rows keyed by normalised header, with their spreadsheet row number."""
+    kepala = None
+    for nomor, isi in enumerate(berkas.baris(), start=1):
+        if nomor < kepala_di:
+            continue
+        if kepala is None:
+            kepala = [k(c) for c in isi]
+            continue
+        if not any(c.strip() for c in isi):
+            continue
+        yield (
+            nomor,
+            {h: (isi[i].strip() if i < len(isi) else "") for i, h in enumerate(kepala) if h},
+        )
+
+
+# --- MARC building -------------------------------------------------------------------
+
+
+def _indikator(nilai: str | None) -> str:
+    nilai = (nilai or "").strip()
+    return " " if nilai in ("", "#", "*") else nilai[:1]
+
+
+def pecah_ruas(nilai: str) -> list[tuple[str, str]]:
+    """ "$a Jakarta : $b Grafika, $c 2015" -> [("a", "Jakarta :"), ("b", "Grafika,"), ("c", "2015")]."""
+    hasil = []
+    for bagian in (nilai or "").split("$")[1:]:
+        if not bagian:
+            continue
+        kode, isi = bagian[0], bagian[1:].strip()
+        hasil.append((" " if kode == "#" else kode, "" if isi == "#" else isi))
+    return hasil
+
+
+def field_ruas(
+    tag: str,
+    ind1: str | None,
+    ind2: str | None,
+    nilai: str | None,
+    subruas: list[tuple[str, str]] | None = None,
+) -> Field | None:
+    tag = (tag or "").strip().zfill(3)[:3]
+    if not tag.isdigit():
+        return None
+    if tag < "010":
+        data = (nilai or "").replace("#", " ").replace("*", " ")
+        return Field(tag=tag, data=data)
+    pasangan = subruas if subruas else pecah_ruas(nilai or "")
+    if not pasangan and (nilai or "").strip():
+        pasangan = [("a", nilai.strip())]
+    if not pasangan:
+        return None
+    return Field(
+        tag=tag,
+        indicators=[_indikator(ind1), _indikator(ind2)],
+        subfields=[Subfield(kode, isi) for kode, isi in pasangan],
+    )
+
+
+def _f(tag: str, *pasangan: tuple[str, str], ind: str = "  ") -> Field | None:
+    isi = [Subfield(kode, v.strip()) for kode, v in pasangan if v and v.strip()]
+    return Field(tag=tag, indicators=[ind[0], ind[1]], subfields=isi) if isi else None
+
+
+def record_dari_kolom(
+    *,
+    nomor_kontrol: str = "",
+    judul: str,
+    anak_judul: str = "",
+    tanggung_jawab: str = "",
+    pengarang: list[str] = (),
+    badan: list[str] = (),
+    edisi: str = "",
+    tempat: str = "",
+    penerbit: str = "",
+    tahun: str = "",
+    fisik: str = "",
+    dimensi: str = "",
+    isbn: list[str] = (),
+    issn: list[str] = (),
+    ddc: str = "",
+    nomor_panggil: str = "",
+    catatan: str = "",
+    abstrak: str = "",
+    bahasa: str = "",
+    subjek: list[str] = (),
+    seri: str = "",
+    bibid: str = "",
+    jenis: str = "monograf",
+) -> Record:
+    """A MARC record from the flat columns of a table or spreadsheet."""
+    record = Record(force_utf8=True, leader=marc_mod.LEADER_BAWAAN)
+    tipe, level = marc_mod.LEADER_JENIS.get(jenis, ("a", "m"))
+    record.leader = record.leader[:6] + tipe + level + record.leader[8:]
+    if nomor_kontrol:
+        record.add_field(Field(tag="001", data=nomor_kontrol))
+    tahun4 = str(marc_mod.tahun_dari(tahun) or "    ")
+    record.add_field(Field(tag="008", data=f"{'':6}s{tahun4}{'':23}{(bahasa or 'ind')[:3]:3}  "))
+    kandidat = (
+        [_f("020", ("a", x)) for x in isbn]
+        + [_f("022", ("a", x)) for x in issn]
+        + [
+            _f("035", ("a", bibid)),
+            _f("082", ("a", ddc)),
+            _f("084", ("a", nomor_panggil)),
+            _f("100", ("a", pengarang[0]), ind="1 ") if pengarang else None,
+            _f("110", ("a", badan[0]), ind="2 ") if badan and not pengarang else None,
+            _f(
+                "245",
+                ("a", judul),
+                ("b", anak_judul),
+                ("c", tanggung_jawab),
+                ind=("1" if pengarang or badan else "0") + "0",
+            ),
+            _f("250", ("a", edisi)),
+            _f("260", ("a", tempat), ("b", penerbit), ("c", tahun)),
+            _f("300", ("a", fisik), ("c", dimensi)),
+            _f("490", ("a", seri), ind="0 "),
+            _f("500", ("a", catatan)),
+            _f("520", ("a", abstrak)),
+            *[_f("650", ("a", s), ind=" 4") for s in subjek],
+            *[_f("700", ("a", p), ind="1 ") for p in pengarang[1:]],
+            *[_f("710", ("a", b), ind="2 ") for b in (badan[1:] if not pengarang else badan)],
+        ]
+    )
+    for field in kandidat:
+        if field is not None:
+            record.add_ordered_field(field)
+    return record
+
+
+def _daftar(teks: str, pemisah: str = ";") -> list[str]:
+    return [x.strip() for x in (teks or "").split(pemisah) if x.strip()]
+
+
+# --- lookups ---------------------------------------------------------------------------
+
+
+class Pemeta:
+    """Turns the source's lookup values into portal rows: categories and branches
+    as the administrator mapped them in the preview, shelf locations created per
+    branch, acquisition source and status by their Inlislite/SLiMS names."""
+
+    def __init__(self, sesi: Sesi) -> None:
+        self.sesi = sesi
+        self.kategori = {x.nama.casefold(): x.pk for x in KategoriKoleksi.objects.all()}
+        self.kategori_umum = (
+            KategoriKoleksi.objects.filter(kode="umum").values_list("pk", flat=True).first()
+            or next(iter(self.kategori.values()), None)
+            or KategoriKoleksi.objects.create(kode="umum", nama=_("Koleksi Umum")).pk
+        )
+        self.cabang = {c.pk: c for c in Cabang.objects.all()}
+        self.cabang_nama = {c.nama.casefold(): c.pk for c in self.cabang.values()}
+        self.cabang_nama.update({c.kode.casefold(): c.pk for c in self.cabang.values()})
+        self.lokasi: dict[tuple[int, str], int] = {}
+
+    def id_kategori(self, nama: str) -> int:
+        nama = " ".join((nama or "").split())
+        if not nama:
+            return self.kategori_umum
+        pilihan = self.sesi.pilihan("kategori", nama)
+        if pilihan and pilihan != BARU:
+            return int(pilihan)
+        if nama.casefold() in self.kategori:
+            return self.kategori[nama.casefold()]
+        if pilihan == BARU:
+            kode = slugify(nama)[:24] or "kategori"
+            while KategoriKoleksi.objects.filter(kode=kode).exists():
+                kode = f"{kode[:20]}-{KategoriKoleksi.objects.count()}"
+            baru = KategoriKoleksi.objects.create(kode=kode, nama=nama[:100])
+            self.kategori[nama.casefold()] = baru.pk
+            return baru.pk
+        return self.kategori_umum
+
+    def id_cabang(self, nama: str) -> int:
+        nama = " ".join((nama or "").split())
+        pilihan = self.sesi.pilihan("cabang", nama) if nama else ""
+        if pilihan:
+            return int(pilihan)
+        return self.cabang_nama.get(nama.casefold(), self.sesi.cabang.pk)
+
+    def id_lokasi(self, cabang_id: int, nama: str) -> int | None:
+        nama = " ".join((nama or "").split())[:120]
+        if not nama:
+            return None
+        kunci = (cabang_id, nama.casefold())
+        if kunci not in self.lokasi:
+            self.lokasi[kunci] = Lokasi.objects.get_or_create(cabang_id=cabang_id, nama=nama)[0].pk
+        return self.lokasi[kunci]
+
+    @staticmethod
+    def sumber(nama: str) -> str:
+        n = (nama or "").casefold()
+        if n in ("2",) or any(x in n for x in ("hadiah", "hibah", "sumbang", "prize", "grant")):
+            return SumberPerolehan.HADIAH
+        if any(x in n for x in ("serah", "deposit", "kckr")):
+            return SumberPerolehan.SERAH_SIMPAN
+        if "tukar" in n:
+            return SumberPerolehan.TUKAR
+        return SumberPerolehan.BELI
+
+    @staticmethod
+    def status(nama: str) -> str:
+        n = (nama or "").casefold()
+        if any(x in n for x in ("hilang", "missing", "mis")):
+            return StatusEksemplar.HILANG
+        if any(x in n for x in ("rusak", "perbaikan", "repair")) or n == "r":
+            return StatusEksemplar.PERBAIKAN
+        if any(x in n for x in ("hapus", "weed", "dihapus")):
+            return StatusEksemplar.DIHAPUS
+        # "Dipinjam": the loan itself comes with circulation's tables.
+        return StatusEksemplar.TERSEDIA
+
+    def unit(self, cabang_id: int) -> int:
+        return self.cabang[cabang_id].unit_id
+
+
+def _harga(sesi: Sesi, berkas: str, nomor: int, kolom: str, nilai: str) -> Decimal | None:
+    teks = re.sub(r"[^\d,.-]", "", nilai or "").replace(",", "")
+    if not teks:
+        return None
+    try:
+        harga = Decimal(teks)
+    except InvalidOperation:
+        sesi.masalah(berkas, nomor, kolom, nilai, _("Harga bukan angka; dikosongkan."), PERINGATAN)
+        return None
+    return harga if 0 <= harga < Decimal("1e10") else None
+
+
+def _tanggal(sesi: Sesi, berkas: str, nomor: int, kolom: str, nilai: str):
+    try:
+        return pembaca.tanggal(nilai)
+    except ValueError:
+        sesi.masalah(
+            berkas,
+            nomor,
+            kolom,
+            nilai,
+            _("Tanggal tidak dikenali (pakai dd-mm-yyyy atau yyyy-mm-dd); dikosongkan."),
+            PERINGATAN,
+        )
+        return None
+
+
+# --- the importer ----------------------------------------------------------------------
+
+
+class PengimporKatalog(Pengimpor):
+    kode = "katalog"
+    urutan = 10
+    izin = "katalog.add_katalog"
+    entitas = {
+        ENTITAS_KATALOG: gettext_lazy("Rekaman katalog"),
+        ENTITAS_EKSEMPLAR: gettext_lazy("Eksemplar"),
+    }
+    FORMAT = {
+        "marc": "inlislite-marc",
+        "catalogs": "inlislite-tabel",
+        "catalog_ruas": "inlislite-tabel",
+        "catalog_subruas": "inlislite-tabel",
+        "collections": "inlislite-tabel",
+        **{v: "inlislite-tabel" for v in LOOKUP_INLISLITE.values()},
+        "export_data_tag": "inlislite-template",
+        "template_koleksi": "inlislite-template",
+        "slims.biblio": "slims",
+        "slims.item": "slims",
+    }
+    tabel = tuple(FORMAT)
+
+    def format_tabel(self, tabel: str) -> str:
+        return self.FORMAT[tabel]
+
+    def kenali(self, berkas: pembaca.BerkasMasuk, kepala: list[list[str]]) -> str:
+        if berkas.jenis in ("marc21", "marcxml"):
+            return "marc"
+        if not kepala:
+            return ""
+        h = {k(c) for c in kepala[0]}
+        if {"controlnumber", "bibid", "title"} <= h:
+            return "catalogs"
+        if {"katalogid", "tag", "value"} <= h:
+            return "export_data_tag"
+        if {"catalogid", "tag", "value"} <= h:
+            return "catalog_ruas"
+        if {"ruasid", "subruas", "value"} <= h:
+            return "catalog_subruas"
+        if {"nomorbarcode", "catalogid"} <= h:
+            return "collections"
+        if any({"judulutama", "noinduk"} <= {k(c) for c in row} for row in kepala[:3]):
+            return "template_koleksi"
+        if {"title", "gmdname"} <= h:
+            return "slims.biblio"
+        if {"itemcode", "colltypename"} <= h:
+            return "slims.item"
+        stem = _stem(berkas.nama)
+        for akhir, tabel in LOOKUP_INLISLITE.items():
+            if stem.endswith(akhir) and "name" in h:
+                return tabel
+        if "biblio" in stem and len(kepala[0]) in (17, 18):
+            return "slims.biblio"
+        return ""
+
+    # --- preview ----------------------------------------------------------------
+
+    def pratinjau(self, sesi: Sesi) -> list[BagianPratinjau]:
+        bagian = []
+        rekaman = BacaKatalog(sesi, pratinjau=True).rekaman()
+        contoh = []
+        for r in rekaman:
+            PemuatKatalog.periksa(sesi, r)
+            kolom = marc_mod.kolom_dari_marc(r.record)
+            contoh.append(
+                [
+                    r.id_sumber,
+                    kolom["judul"],
+                    kolom["pengarang_teks"],
+                    kolom["tahun_terbit"],
+                    kolom["isbn"],
+                    kolom["nomor_panggil"],
+                ]
+            )
+            if len(contoh) >= 5:
+                break
+        if contoh:
+            bagian.append(
+                BagianPratinjau(
+                    judul=str(self.entitas[ENTITAS_KATALOG]),
+                    berkas=", ".join(b.nama for b in sesi.berkas if b.tabel in self._tabel_rekaman),
+                    kolom_dipakai=[],
+                    kolom_diabaikan=[],
+                    kepala=[
+                        "ID",
+                        _("Judul"),
+                        _("Pengarang"),
+                        _("Tahun"),
+                        "ISBN",
+                        _("Nomor panggil"),
+                    ],
+                    contoh=contoh,
+                )
+            )
+        return bagian
+
+    _tabel_rekaman = (
+        "marc",
+        "catalogs",
+        "catalog_ruas",
+        "export_data_tag",
+        "template_koleksi",
+        "slims.biblio",
+    )
+
+    def lookup(self, sesi: Sesi) -> list[LookupBaru]:
+        kategori, cabang = Counter(), Counter()
+        baca = BacaKatalog(sesi, pratinjau=True)
+        nama = baca._nama_lookup(sesi)
+        for b in sesi.tabel("collections"):
+            for _n, row in _baris_kunci(b):
+                kategori[
+                    nama["collectioncategorys"].get(id_bersih(row.get("categoryid", "")), "")
+                ] += 1
+                cabang[
+                    nama["location_library"].get(id_bersih(row.get("locationlibraryid", "")), "")
+                ] += 1
+        for b in sesi.tabel("template_koleksi"):
+            for _n, row in baca._baris_template(b):
+                kategori[row[12]] += 1
+                cabang[row[9]] += 1
+        for b in sesi.tabel("slims.item"):
+            for _n, row in _baris_kunci(b):
+                kategori[row.get("colltypename", "")] += 1
+                cabang[row.get("locationname", "")] += 1
+        ada_kategori = {x.nama.casefold() for x in KategoriKoleksi.objects.all()}
+        pilihan_kategori = [(str(x.pk), x.nama) for x in KategoriKoleksi.objects.all()]
+        cabang_ada = {c.nama.casefold() for c in Cabang.objects.all()} | {
+            c.kode.casefold() for c in Cabang.objects.all()
+        }
+        pilihan_cabang = [(str(c.pk), str(c)) for c in Cabang.objects.select_related("unit")]
+        hasil = [
+            LookupBaru("kategori", _("Kategori koleksi"), n, jumlah, pilihan_kategori, saran=BARU)
+            for n, jumlah in sorted(kategori.items())
+            if n and n.casefold() not in ada_kategori
+        ]
+        hasil += [
+            LookupBaru(
+                "cabang",
+                _("Lokasi perpustakaan / cabang"),
+                n,
+                jumlah,
+                pilihan_cabang,
+                boleh_baru=False,
+                saran=str(sesi.cabang.pk),
+            )
+            for n, jumlah in sorted(cabang.items())
+            if n and n.casefold() not in cabang_ada
+        ]
+        return hasil
+
+    # --- run --------------------------------------------------------------------
+
+    def jalankan(self, sesi: Sesi) -> None:
+        with connection.cursor() as c:
+            c.execute("SET LOCAL work_mem = '256MB'")
+        pemuat = PemuatKatalog(sesi)
+        baca = BacaKatalog(sesi, Pemeta(sesi))
+        sesi.tahap(1, 3, _("Membaca rekaman katalog…"))
+        n = 0
+        for batch in impor.per_batch(baca.rekaman()):
+            pemuat.tambah_rekaman(batch)
+            n += len(batch)
+            sesi.maju(0, 1, _("%(n)s rekaman dibaca…") % {"n": f"{n:,}".replace(",", ".")})
+        sesi.tahap(2, 3, _("Membaca eksemplar…"))
+        pemuat.tambah_eksemplar(baca.eksemplar())
+        sesi.tahap(3, 3, _("Menggabungkan ke katalog induk…"))
+        pemuat.selesaikan()
+
+
+class BacaKatalog:
+    """One run's reading of the files: records first, then the items that point at them.
+    Without a Pemeta (the preview) nothing is looked up or created."""
+
+    def __init__(self, sesi: Sesi, pemeta: Pemeta | None = None, pratinjau: bool = False):
+        self.sesi, self.pemeta, self.pratinjau = sesi, pemeta, pratinjau
+        self._eksemplar_marc: list[EksemplarMasuk] = []
+        self._eksemplar_template: list[EksemplarMasuk] = []
+        self._kode_slims: list[tuple[str, int, str, str]] = []
+
+    def rekaman(self) -> Iterator[RekamanMasuk]:
+        sesi = self.sesi
+        for b in sesi.tabel("marc"):
+            yield from self._dari_marc(sesi, b)
+        if sesi.ada("catalogs", "catalog_ruas"):
+            yield from self._dari_tabel(sesi, self.pratinjau)
+        for b in sesi.tabel("export_data_tag"):
+            yield from self._dari_data_tag(b)
+        for b in sesi.tabel("template_koleksi"):
+            yield from self._dari_template(b)
+        for b in sesi.tabel("slims.biblio"):
+            yield from self._dari_slims(b)
+
+    def eksemplar(self) -> Iterator[EksemplarMasuk]:
+        sesi = self.sesi
+        yield from self._eksemplar_marc
+        yield from self._eksemplar_template
+        yield from self._eksemplar_slims(sesi)
+        for b in sesi.tabel("collections"):
+            yield from self._dari_collections(sesi, b)
+
+    # MARC: records and 990 $a copies
+
+    def _dari_marc(self, sesi: Sesi, b: pembaca.BerkasMasuk) -> Iterator[RekamanMasuk]:
+        try:
+            for nomor, record in b.rekaman():
+                id_sumber = _id_marc(record)
+                yield RekamanMasuk("marc", id_sumber, b.nama, nomor, record)
+                if self.pemeta is not None:
+                    self._tambah_990(sesi, b.nama, nomor, id_sumber, record)
+        except pembaca.BerkasGagal as exc:
+            sesi.masalah(b.nama, 0, "", "", str(exc))
+
+    def _tambah_990(self, sesi: Sesi, berkas: str, nomor: int, id_sumber: str, record: Record):
+        induk = dict.fromkeys(
+            sf.strip()
+            for f in record.get_fields("990")
+            for sf in f.get_subfields("a")
+            if sf.strip()
+        )
+        for n in induk:
+            self._eksemplar_marc.append(
+                EksemplarMasuk(
+                    tabel="marc.990",
+                    id_sumber=f"{id_sumber}:{n}",
+                    berkas=berkas,
+                    nomor=nomor,
+                    katalog_tabel="marc",
+                    katalog_sumber=id_sumber,
+                    kategori_id=self.pemeta.kategori_umum,
+                    cabang_id=sesi.cabang.pk,
+                    unit_id=sesi.cabang.unit_id,
+                    nomor_induk=n,
+                    perlu_verifikasi=True,
+                    catatan=_("Dari 990 $a impor “%(s)s”; periksa saat stock opname.")
+                    % {"s": sesi.sumber},
+                    data={"990": n},
+                )
+            )
+
+    # Inlislite tables: catalogs + catalog_ruas (+ catalog_subruas)
+
+    def _dari_tabel(self, sesi: Sesi, pratinjau: bool) -> Iterator[RekamanMasuk]:
+        if pratinjau:
+            yield from self._dari_tabel_pratinjau(sesi)
+            return
+        impor.buat_staging(
+            "stg_catalogs",
+            [("id", "text"), ("nomor", "integer"), ("berkas", "text"), ("kolom", "jsonb")],
+        )
+        impor.buat_staging(
+            "stg_ruas",
+            [
+                ("id", "text"),
+                ("catalogid", "text"),
+                ("tag", "text"),
+                ("ind1", "text"),
+                ("ind2", "text"),
+                ("value", "text"),
+                ("seq", "numeric"),
+                ("nomor", "integer"),
+                ("berkas", "text"),
+            ],
+        )
+        impor.buat_staging(
+            "stg_subruas",
+            [
+                ("ruasid", "text"),
+                ("kode", "text"),
+                ("value", "text"),
+                ("seq", "numeric"),
+                ("id", "text"),
+            ],
+        )
+        for b in sesi.tabel("catalogs"):
+            impor.salin(
+                "stg_catalogs",
+                ["id", "nomor", "berkas", "kolom"],
+                (
+                    [id_bersih(r.get("id", "")), n, b.nama, json.dumps(r, ensure_ascii=False)]
+                    for n, r in _baris_kunci(b)
+                ),
+            )
+        for b in sesi.tabel("catalog_ruas"):
+            impor.salin(
+                "stg_ruas",
+                ["id", "catalogid", "tag", "ind1", "ind2", "value", "seq", "nomor", "berkas"],
+                self._ruas(sesi, b),
+            )
+        for b in sesi.tabel("catalog_subruas"):
+            impor.salin(
+                "stg_subruas",
+                ["ruasid", "kode", "value", "seq", "id"],
+                (
+                    [
+                        id_bersih(r.get("ruasid", "")),
+                        (r.get("subruas") or "a")[:1],
+                        r.get("value", ""),
+                        _angka(r.get("sequence")),
+                        id_bersih(r.get("id", "")),
+                    ]
+                    for _n, r in _baris_kunci(b)
+                ),
+            )
+        with connection.cursor() as c:
+            ada_catalogs = bool(sesi.tabel("catalogs"))
+            c.execute("CREATE INDEX ON stg_ruas (catalogid)")
+            c.execute("ANALYZE stg_ruas")
+            if ada_catalogs:
+                c.execute("CREATE INDEX ON stg_catalogs (id)")
+                c.execute(
+                    "SELECT nomor, berkas, catalogid FROM stg_ruas r WHERE NOT EXISTS "
+                    "(SELECT 1 FROM stg_catalogs c WHERE c.id = r.catalogid) ORDER BY nomor LIMIT 10000"
+                )
+                for nomor, berkas, cid in c.fetchall():
+                    sesi.masalah(
+                        berkas,
+                        nomor,
+                        "CatalogId",
+                        cid,
+                        _("Ruas ini menunjuk katalog yang tidak ada di tabel catalogs."),
+                    )
+            else:
+                c.execute(
+                    "INSERT INTO stg_catalogs (id, nomor, berkas) SELECT catalogid, min(nomor), "
+                    "min(berkas) FROM stg_ruas GROUP BY catalogid"
+                )
+        yield from self._rakit(sesi)
+
+    def _ruas(self, sesi: Sesi, b: pembaca.BerkasMasuk):
+        for n, r in _baris_kunci(b):
+            yield [
+                id_bersih(r.get("id", "")),
+                id_bersih(r.get("catalogid", "")),
+                r.get("tag", ""),
+                r.get("indicator1"),
+                r.get("indicator2"),
+                r.get("value", ""),
+                _angka(r.get("sequence")),
+                n,
+                b.nama,
+            ]
+
+    def _rakit(self, sesi: Sesi) -> Iterator[RekamanMasuk]:
+        """Each catalog's fields in order, with their subfields when subruas was given."""
+        ada_sub = bool(sesi.tabel("catalog_subruas"))
+        sub = (
+            "LEFT JOIN (SELECT ruasid, array_agg(kode ORDER BY seq, id) AS kode, "
+            "array_agg(value ORDER BY seq, id) AS nilai FROM stg_subruas GROUP BY ruasid) s "
+            "ON s.ruasid = r.id"
+            if ada_sub
+            else ""
+        )
+        kolom_sub = "s.kode, s.nilai" if ada_sub else "NULL, NULL"
+        with connection.connection.cursor(name="rakit_katalog") as c:
+            c.itersize = 5000
+            c.execute(
+                f"""
+                SELECT c.id, c.nomor, c.berkas, c.kolom, r.tag, r.ind1, r.ind2, r.value, {kolom_sub}
+                FROM stg_catalogs c LEFT JOIN stg_ruas r ON r.catalogid = c.id {sub}
+                ORDER BY c.id, r.seq NULLS LAST, r.id
+                """
+            )
+            sekarang, fields, baris_awal = None, [], None
+            for cid, nomor, berkas, kolom, tag, ind1, ind2, nilai, kode, isi in c:
+                if cid != sekarang:
+                    if sekarang is not None:
+                        yield self._rekaman_tabel(sekarang, baris_awal, fields)
+                    sekarang, fields, baris_awal = cid, [], (nomor, berkas, kolom)
+                if tag is not None:
+                    pasangan = list(zip(kode, isi, strict=True)) if kode else None
+                    f = field_ruas(tag, ind1, ind2, nilai, pasangan)
+                    if f is not None:
+                        fields.append(f)
+            if sekarang is not None:
+                yield self._rekaman_tabel(sekarang, baris_awal, fields)
+
+    def _rekaman_tabel(self, cid: str, awal: tuple, fields: list[Field]) -> RekamanMasuk:
+        nomor, berkas, kolom = awal
+        if fields:
+            record = Record(force_utf8=True, leader=marc_mod.LEADER_BAWAAN)
+            record.fields = fields
+        else:
+            # Django leaves jsonb as text for its JSONField to decode.
+            record = _record_catalogs(json.loads(kolom) if isinstance(kolom, str) else kolom or {})
+        return RekamanMasuk("catalogs", cid, berkas, nomor, record)
+
+    def _dari_tabel_pratinjau(self, sesi: Sesi) -> Iterator[RekamanMasuk]:
+        """The preview rebuilds the first records in memory, without staging."""
+        ruas: dict[str, list] = {}
+        for b in sesi.tabel("catalog_ruas"):
+            for _n, r in _baris_kunci(b):
+                cid = id_bersih(r.get("catalogid", ""))
+                if cid not in ruas and len(ruas) >= 5:
+                    break
+                ruas.setdefault(cid, []).append(r)
+        katalog = []
+        for b in sesi.tabel("catalogs"):
+            for n, r in _baris_kunci(b):
+                katalog.append((n, b.nama, r))
+                if len(katalog) >= 5:
+                    break
+        if not katalog:
+            katalog = [(0, "", {"id": cid}) for cid in ruas]
+        for n, nama, r in katalog:
+            cid = id_bersih(r.get("id", ""))
+            fields = [
+                f
+                for x in sorted(ruas.get(cid, []), key=lambda x: _angka(x.get("sequence")) or 0)
+                if (
+                    f := field_ruas(
+                        x.get("tag", ""), x.get("indicator1"), x.get("indicator2"), x.get("value")
+                    )
+                )
+            ]
+            yield self._rekaman_tabel(cid, (n, nama, r), fields)
+
+    # Inlislite "Export Data Tag"
+
+    def _dari_data_tag(self, b: pembaca.BerkasMasuk) -> Iterator[RekamanMasuk]:
+        sekarang, fields, awal = None, [], 0
+        for nomor, r in _baris_kunci(b):
+            cid = id_bersih(r.get("katalogid", ""))
+            if not cid:
+                continue
+            if cid != sekarang:
+                if fields:
+                    yield self._rekaman_data_tag(b, sekarang, awal, fields)
+                sekarang, fields, awal = cid, [], nomor
+            f = field_ruas(
+                r.get("tag", ""), r.get("indicator1"), r.get("indicator2"), r.get("value")
+            )
+            if f is not None:
+                fields.append(f)
+        if fields:
+            yield self._rekaman_data_tag(b, sekarang, awal, fields)
+
+    def _rekaman_data_tag(self, b, cid, nomor, fields) -> RekamanMasuk:
+        record = Record(force_utf8=True, leader=marc_mod.LEADER_BAWAAN)
+        record.fields = fields
+        return RekamanMasuk("catalogs", cid, b.nama, nomor, record)
+
+    # the 42-column item template (by position; two header rows)
+
+    def _baris_template(self, b: pembaca.BerkasMasuk) -> Iterator[tuple[int, list[str]]]:
+        for nomor, isi in enumerate(b.baris(), start=1):
+            if nomor <= 2 or not any(c.strip() for c in isi):
+                continue
+            yield nomor, [c.strip() for c in isi] + [""] * (42 - len(isi))
+
+    def _dari_template(self, b: pembaca.BerkasMasuk) -> Iterator[RekamanMasuk]:
+        dilihat: set[str] = set()
+        for nomor, c in self._baris_template(b):
+            if not c[17]:
+                yield RekamanMasuk(
+                    "template.koleksi", f"baris-{nomor}", b.nama, nomor, Record(force_utf8=True)
+                )
+                continue
+            record = record_dari_kolom(
+                judul=c[17],
+                anak_judul=c[18],
+                tanggung_jawab=c[19],
+                pengarang=[x for x in [c[20], *_daftar(c[22])] if x],
+                badan=_daftar(c[21]) + _daftar(c[23]),
+                edisi=c[24],
+                tempat=c[25],
+                penerbit=c[26],
+                tahun=c[27],
+                fisik=c[28],
+                dimensi=c[29],
+                isbn=_daftar(c[30]),
+                issn=_daftar(c[31]),
+                ddc=c[33],
+                nomor_panggil=c[34],
+                abstrak=c[35],
+                bahasa=c[36],
+                subjek=_daftar(c[37]),
+                jenis="terbitan_berkala"
+                if "berkala" in c[16].casefold() or "serial" in c[16].casefold()
+                else "monograf",
+            )
+            # One record per distinct bibliographic description in the sheet.
+            id_sumber = impor.sidik(c[16:38])[:32]
+            if id_sumber not in dilihat:
+                dilihat.add(id_sumber)
+                yield RekamanMasuk("template.koleksi", id_sumber, b.nama, nomor, record)
+            if self.pemeta is not None:
+                self._eksemplar_template.append(self._item_template(b.nama, nomor, c, id_sumber))
+
+    def _item_template(self, berkas: str, nomor: int, c: list[str], id_katalog: str):
+        sesi, p = self.pemeta.sesi, self.pemeta
+        cabang = p.id_cabang(c[9])
+        return EksemplarMasuk(
+            tabel="template.koleksi.eksemplar",
+            id_sumber=c[2] or c[3] or f"baris-{nomor}",
+            berkas=berkas,
+            nomor=nomor,
+            katalog_tabel="template.koleksi",
+            katalog_sumber=id_katalog,
+            kategori_id=p.id_kategori(c[12]),
+            cabang_id=cabang,
+            unit_id=p.unit(cabang),
+            barcode=c[3] or c[2],
+            nomor_induk=c[2],
+            nomor_panggil=c[15] or c[34],
+            harga=_harga(sesi, berkas, nomor, "HARGA", c[8]),
+            tanggal_terima=_tanggal(sesi, berkas, nomor, "TGL PENGADAAN", c[1]),
+            sumber=p.sumber(c[5]),
+            lokasi_id=p.id_lokasi(cabang, c[10]),
+            status=p.status(c[14]),
+            data={"baris": c[:16]},
+        )
+
+    # SLiMS
+
+    def _dari_slims(self, b: pembaca.BerkasMasuk) -> Iterator[RekamanMasuk]:
+        baris = iter(b.baris())
+        for nomor, isi in enumerate(baris, start=1):
+            if not any(x.strip() for x in isi):
+                continue
+            if nomor == 1 and "title" in {k(x) for x in isi}:
+                continue
+            c = [x.strip() for x in isi]
+            if len(c) == 17:  # SLiMS 7/8: no statement of responsibility
+                c = [*c[:14], "", *c[14:]]
+            c += [""] * (18 - len(c))
+            judul = c[0].replace("\\n", " ")
+            pengarang = pembaca.daftar_slims(c[15])
+            record = record_dari_kolom(
+                judul=judul,
+                tanggung_jawab=c[14],
+                pengarang=pengarang,
+                edisi=c[2],
+                isbn=[c[3]]
+                if re.sub(r"[^0-9Xx]", "", c[3]) and len(re.sub(r"[^0-9Xx]", "", c[3])) != 8
+                else [],
+                issn=[c[3]] if len(re.sub(r"[^0-9Xx]", "", c[3])) == 8 else [],
+                penerbit=c[4],
+                tahun=c[5],
+                fisik=c[6],
+                seri=c[7],
+                nomor_panggil=c[8],
+                bahasa=_bahasa_slims(c[9]),
+                tempat=c[10],
+                ddc=c[11],
+                catatan=c[12].replace("\\n", "\n"),
+                subjek=pembaca.daftar_slims(c[16]),
+            )
+            id_sumber = (
+                impor.sidik([judul, c[3], c[2], c[4], c[5]])[:32] if judul else f"baris-{nomor}"
+            )
+            yield RekamanMasuk("slims.biblio", id_sumber, b.nama, nomor, record)
+            for kode in pembaca.daftar_slims(c[17]):
+                self._kode_slims.append((kode, nomor, b.nama, id_sumber))
+
+    def _eksemplar_slims(self, sesi: Sesi) -> Iterator[EksemplarMasuk]:
+        kode_biblio = self._kode_slims
+        rinci: dict[str, tuple[int, str, dict]] = {}
+        for b in sesi.tabel("slims.item"):
+            for nomor, r in _baris_kunci(b):
+                if r.get("itemcode"):
+                    rinci[r["itemcode"]] = (nomor, b.nama, r)
+        p = self.pemeta
+        dipakai = set()
+        for kode, nomor, berkas, id_katalog in kode_biblio:
+            dipakai.add(kode)
+            nomor_i, berkas_i, r = rinci.get(kode, (nomor, berkas, {}))
+            cabang = p.id_cabang(r.get("locationname", ""))
+            yield EksemplarMasuk(
+                tabel="slims.item",
+                id_sumber=kode,
+                berkas=berkas_i,
+                nomor=nomor_i,
+                katalog_tabel="slims.biblio",
+                katalog_sumber=id_katalog,
+                kategori_id=p.id_kategori(r.get("colltypename", "")),
+                cabang_id=cabang,
+                unit_id=p.unit(cabang),
+                barcode=kode,
+                nomor_induk=r.get("inventorycode", ""),
+                nomor_panggil=r.get("callnumber", ""),
+                harga=_harga(sesi, berkas_i, nomor_i, "price", r.get("price", "")),
+                tanggal_terima=_tanggal(
+                    sesi, berkas_i, nomor_i, "received_date", r.get("receiveddate", "")
+                ),
+                sumber=p.sumber(r.get("source", "")),
+                lokasi_id=p.id_lokasi(cabang, r.get("site", "")),
+                status=p.status(r.get("itemstatusname", "")),
+                data=r or {"kode": kode},
+            )
+        for kode, (nomor, berkas, _r) in rinci.items():
+            if kode not in dipakai:
+                sesi.masalah(
+                    berkas,
+                    nomor,
+                    "item_code",
+                    kode,
+                    _("Eksemplar ini tidak tercantum di kolom item_code berkas biblio mana pun."),
+                )
+
+    # Inlislite collections (+ lookup tables)
+
+    def _nama_lookup(self, sesi: Sesi) -> dict[str, dict[str, str]]:
+        nama = {t: {} for t in LOOKUP_INLISLITE.values()}
+        for tabel in nama:
+            for b in sesi.tabel(tabel):
+                for _n, r in _baris_kunci(b):
+                    nama[tabel][id_bersih(r.get("id", ""))] = r.get("name", "") or r.get("code", "")
+        return nama
+
+    def _dari_collections(self, sesi: Sesi, b: pembaca.BerkasMasuk) -> Iterator[EksemplarMasuk]:
+        baca = BacaKatalog(sesi, pratinjau=True)
+        nama = baca._nama_lookup(sesi)
+        p = self.pemeta
+        for nomor, r in _baris_kunci(b):
+
+            def n(tabel, kolom, r=r):
+                nilai = id_bersih(r.get(kolom, ""))
+                return nama[tabel].get(nilai, "") if nilai else ""
+
+            cabang = p.id_cabang(n("location_library", "locationlibraryid"))
+            status = n("collectionstatus", "statusid") or {"1": "Tersedia", "5": "Dipinjam"}.get(
+                id_bersih(r.get("statusid", "")), ""
+            )
+            yield EksemplarMasuk(
+                tabel="collections",
+                id_sumber=id_bersih(r.get("id", "")) or f"baris-{nomor}",
+                berkas=b.nama,
+                nomor=nomor,
+                katalog_tabel="catalogs",
+                katalog_sumber=id_bersih(r.get("catalogid", "")),
+                kategori_id=p.id_kategori(n("collectioncategorys", "categoryid")),
+                cabang_id=cabang,
+                unit_id=p.unit(cabang),
+                barcode=r.get("nomorbarcode", ""),
+                nomor_induk=r.get("noinduk", ""),
+                nomor_panggil=r.get("callnumber", ""),
+                harga=_harga(sesi, b.nama, nomor, "Price", r.get("price", "")),
+                tanggal_terima=_tanggal(
+                    sesi, b.nama, nomor, "TanggalPengadaan", r.get("tanggalpengadaan", "")
+                ),
+                sumber=p.sumber(n("collectionsources", "sourceid")),
+                lokasi_id=p.id_lokasi(cabang, n("locations", "locationid")),
+                status=p.status(status),
+                data=r,
+            )
+
+
+def _angka(nilai: str | None):
+    nilai = (nilai or "").strip()
+    return nilai if re.fullmatch(r"-?\d+(\.\d+)?", nilai) else None
+
+
+def _bahasa_slims(nama: str) -> str:
+    n = (nama or "").casefold()
+    return {
+        "indonesia": "ind",
+        "id": "ind",
+        "english": "eng",
+        "en": "eng",
+        "inggris": "eng",
+        "arab": "ara",
+        "arabic": "ara",
+    }.get(n, n[:3] if len(n) == 3 else "ind")
+
+
+def _id_marc(record: Record) -> str:
+    f001 = record["001"]
+    if f001 is not None and f001.data.strip():
+        return f001.data.strip()
+    f035 = record["035"]
+    if f035 is not None and f035.get("a"):
+        return f035.get("a").strip()
+    return "tanpa-001:" + impor.sidik(record.as_dict())[:32]
+
+
+def _record_catalogs(r: dict) -> Record:
+    """When only the catalogs table came: its denormalised columns (§1.1)."""
+    pengarang = _daftar(r.get("author", ""))
+    return record_dari_kolom(
+        nomor_kontrol=r.get("controlnumber", ""),
+        bibid=r.get("bibid", ""),
+        judul=re.split(r"\s+/\s+", r.get("title", ""), maxsplit=1)[0],
+        tanggung_jawab=[*re.split(r"\s+/\s+", r.get("title", ""), maxsplit=1), ""][1],
+        pengarang=[re.sub(r"\s*\([^)]*\)$", "", x) for x in pengarang],
+        edisi=r.get("edition", ""),
+        tempat=r.get("publishlocation", ""),
+        penerbit=r.get("publisher", ""),
+        tahun=r.get("publishyear", ""),
+        fisik=r.get("physicaldescription", ""),
+        isbn=_daftar(r.get("isbn", "")),
+        ddc=r.get("deweyno", ""),
+        nomor_panggil=r.get("callnumber", ""),
+        catatan=r.get("note", ""),
+        bahasa=r.get("languages", ""),
+        subjek=_daftar(r.get("subject", ""), "--"),
+    )

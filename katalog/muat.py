@@ -1,0 +1,704 @@
+"""The bulk path of catalogue imports: records and items from any source, staged and merged.
+
+Every reader (MARC, Inlislite tables and templates, SLiMS) turns its rows into
+RekamanMasuk (a pymarc Record) and EksemplarMasuk, and hands them here in
+batches. For each batch of records one query per kind of match decides what
+each record becomes — unchanged, updated, in conflict with a portal edit,
+attached to a record already in the union catalogue, or new — and the batch
+is COPYed into a TEMP staging table; items are COPYed as they come. Then SQL
+checks the items (missing records, duplicate barcodes, collisions with other
+sources) and everything is merged with a few set-based statements.
+
+Matching, strongest first: the same (source, table, source id) as an earlier
+import; the same normalised ISBN; the same normalised title, author, year and
+publisher. The same title and author alone is only a candidate: the record is
+created and queued for a cataloguer (CalonGabung).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from pymarc import Field, Record
+
+from dispusip import impor, penomoran
+from dispusip.audit import catat
+from dispusip.impor import GALAT, PERINGATAN, Sesi
+from katalog import marc as marc_mod
+from katalog import nomor_standar, services
+from katalog.models import Katalog, StatusEksemplar
+
+ENTITAS_KATALOG = "katalog"
+ENTITAS_EKSEMPLAR = "eksemplar"
+
+KOLOM_KATALOG = [
+    ("nomor", "integer"),
+    ("berkas", "text"),
+    ("tabel", "text"),
+    ("id_sumber", "text"),
+    ("sidik", "text"),
+    ("hasil", "text"),
+    ("id_tujuan", "bigint"),
+    ("calon", "bigint"),
+    ("marc", "jsonb"),
+    *[
+        (k, t)
+        for k, t in (
+            ("nomor_kontrol", "text"),
+            ("jenis", "text"),
+            ("judul", "text"),
+            ("anak_judul", "text"),
+            ("pernyataan_tanggung_jawab", "text"),
+            ("pengarang", "jsonb"),
+            ("pengarang_teks", "text"),
+            ("edisi", "text"),
+            ("tempat_terbit", "text"),
+            ("penerbit", "text"),
+            ("tahun_terbit", "text"),
+            ("tahun", "smallint"),
+            ("isbn", "text"),
+            ("issn", "text"),
+            ("isbn_normal", "text[]"),
+            ("nomor_panggil", "text"),
+            ("ddc", "text"),
+            ("bahasa", "text"),
+            ("subjek", "text[]"),
+            ("subjek_teks", "text"),
+            ("seri", "text"),
+            ("deskripsi_fisik", "text"),
+            ("catatan", "text"),
+            ("abstrak", "text"),
+            ("audiens", "text"),
+            ("judul_urut", "text"),
+            ("kunci_judul", "text"),
+            ("kunci_cocok", "text"),
+        )
+    ],
+]
+KOLOM_DATA = [k for k, _t in KOLOM_KATALOG[9:]]
+PANJANG = {
+    "edisi": 255,
+    "tempat_terbit": 255,
+    "penerbit": 255,
+    "tahun_terbit": 100,
+    "isbn": 700,
+    "issn": 255,
+    "audiens": 255,
+}
+
+KOLOM_EKSEMPLAR = [
+    ("nomor", "integer"),
+    ("berkas", "text"),
+    ("tabel", "text"),
+    ("id_sumber", "text"),
+    ("sidik", "text"),
+    ("katalog_tabel", "text"),
+    ("katalog_sumber", "text"),
+    ("barcode", "text"),
+    ("nomor_induk", "text"),
+    ("nomor_panggil", "text"),
+    ("harga", "numeric"),
+    ("tanggal_terima", "date"),
+    ("sumber", "text"),
+    ("kategori_id", "bigint"),
+    ("cabang_id", "bigint"),
+    ("unit_id", "bigint"),
+    ("lokasi_id", "bigint"),
+    ("status", "text"),
+    ("catatan", "text"),
+    ("perlu_verifikasi", "boolean"),
+    # filled in SQL
+    ("katalog_id", "bigint"),
+    ("id_tujuan", "bigint"),
+    ("hasil", "text"),
+    ("ke", "bigserial"),  # the row's own key (a MARC record gives several items)
+]
+
+
+@dataclass
+class RekamanMasuk:
+    tabel: str  # the source table the id belongs to ("marc", "catalogs", "slims.biblio")
+    id_sumber: str
+    berkas: str
+    nomor: int  # row or record number in that file
+    record: Record
+
+
+@dataclass
+class EksemplarMasuk:
+    tabel: str
+    id_sumber: str
+    berkas: str
+    nomor: int
+    katalog_tabel: str
+    katalog_sumber: str
+    kategori_id: int
+    cabang_id: int
+    unit_id: int
+    barcode: str = ""
+    nomor_induk: str = ""
+    nomor_panggil: str = ""
+    harga: Decimal | None = None
+    tanggal_terima: date | None = None
+    sumber: str = "beli"
+    lokasi_id: int | None = None
+    status: str = StatusEksemplar.TERSEDIA
+    catatan: str = ""
+    perlu_verifikasi: bool = False
+    data: dict = field(default_factory=dict)  # what the source said, for the fingerprint
+
+
+def _ganti(record: Record, tag: str, data: str) -> None:
+    for f in record.get_fields(tag):
+        record.remove_field(f)
+    record.add_ordered_field(Field(tag=tag, data=data))
+
+
+class PemuatKatalog:
+    def __init__(self, sesi: Sesi) -> None:
+        self.sesi = sesi
+        self.nomor_dipakai: set[str] = set()
+        self.id_dilihat: set[tuple[str, str]] = set()
+        self.jumlah_eksemplar = 0
+        self.sekarang = timezone.now().strftime("%Y%m%d%H%M%S.0")
+        impor.buat_staging("stg_katalog", KOLOM_KATALOG)
+        impor.buat_staging("stg_eksemplar", KOLOM_EKSEMPLAR)
+
+    # --- records ------------------------------------------------------------------
+
+    def tambah_rekaman(self, batch: list[RekamanMasuk]) -> None:
+        sah = [r for r in batch if self._periksa(r)]
+        peta = self._peta(sah)
+        baris, baru = [], []
+        for r in sah:
+            sidik = impor.sidik(r.record.as_dict())
+            lama = peta.get(r.id_sumber)
+            if lama is None:
+                baru.append((r, sidik))
+                continue
+            id_tujuan, sidik_lama, diimpor, diubah, nomor_kontrol = lama
+            if sidik_lama == sidik:
+                baris.append(self._baris(r, sidik, "tetap", id_tujuan))
+            elif diubah > diimpor:
+                baris.append(self._baris(r, sidik, "konflik", id_tujuan))
+                self.sesi.masalah(
+                    r.berkas,
+                    r.nomor,
+                    "001",
+                    r.id_sumber,
+                    _("Rekaman ini diubah di portal sejak impor terakhir; tidak ditimpa."),
+                    PERINGATAN,
+                )
+            else:
+                _ganti(r.record, "001", nomor_kontrol)
+                baris.append(self._baris(r, sidik, "diperbarui", id_tujuan, data=True))
+        baris.extend(self._baru(baru))
+        impor.salin("stg_katalog", [k for k, _t in KOLOM_KATALOG], baris)
+
+    def _periksa(self, r: RekamanMasuk) -> bool:
+        kunci = (r.tabel, r.id_sumber)
+        if kunci in self.id_dilihat:
+            self.sesi.masalah(
+                r.berkas,
+                r.nomor,
+                "ID",
+                r.id_sumber,
+                _("ID rekaman ini sudah muncul lebih dulu dalam impor; yang pertama dipakai."),
+                PERINGATAN,
+            )
+            return False
+        self.id_dilihat.add(kunci)
+        return self.periksa(self.sesi, r)
+
+    @staticmethod
+    def periksa(sesi: Sesi, r: RekamanMasuk) -> bool:
+        """A record's own rules: a title is required; a bad ISBN is only a warning."""
+        f245 = r.record.get("245")
+        judul = (f245.get("a") or "") if f245 is not None else ""
+        if not judul.strip(" /:;.,=[]"):
+            sesi.masalah(
+                r.berkas,
+                r.nomor,
+                "245 $a",
+                "",
+                _("Judul (245 $a) kosong; rekaman tidak diimpor."),
+            )
+            sesi.catat(ENTITAS_KATALOG, "ditolak")
+            return False
+        for f in r.record.get_fields("020"):
+            for isbn in f.get_subfields("a"):
+                alasan = nomor_standar.masalah_isbn(isbn) if isbn.strip() else None
+                if alasan:
+                    # Real Inlislite data carries such ISBNs: kept as given, reported.
+                    sesi.masalah(r.berkas, r.nomor, "020 $a", isbn, alasan, PERINGATAN)
+        return True
+
+    def _peta(self, batch: list[RekamanMasuk]) -> dict[str, tuple]:
+        """What earlier imports from this source made of these records."""
+        if not batch:
+            return {}
+        with connection.cursor() as c:
+            c.execute(
+                """
+                SELECT p.id_sumber, k.id, p.sidik, p.diimpor, k.diubah, k.nomor_kontrol
+                FROM dispusip_petaimpor p JOIN katalog_katalog k ON k.id = p.id_tujuan
+                WHERE p.sumber_id = %s AND p.tabel = %s AND p.id_sumber = ANY(%s)
+                """,
+                [self.sesi.sumber.pk, batch[0].tabel, [r.id_sumber for r in batch]],
+            )
+            return {row[0]: row[1:] for row in c.fetchall()}
+
+    def _baru(self, baru: list[tuple[RekamanMasuk, str]]) -> list[list]:
+        if not baru:
+            return []
+        kolom = [marc_mod.kolom_dari_marc(r.record) for r, _s in baru]
+        isbn, cocok, judul = self._cocokkan(kolom)
+        hasil, perlu_nomor = [], []
+        for (r, sidik), k in zip(baru, kolom, strict=True):
+            sama = next((isbn[x] for x in k["isbn_normal"] if x in isbn), None) or cocok.get(
+                k["kunci_cocok"]
+            )
+            if sama is not None:
+                hasil.append(self._baris(r, sidik, "digabung", sama))
+                continue
+            nomor = k["nomor_kontrol"]
+            if not nomor or nomor in self.nomor_dipakai:
+                perlu_nomor.append(len(hasil))
+            self.nomor_dipakai.add(nomor)
+            hasil.append([r, sidik, k, judul.get(k["kunci_judul"])])
+        self._nomori(hasil, perlu_nomor)
+        ids = self._id_baru(sum(1 for h in hasil if isinstance(h[0], RekamanMasuk)))
+        baris = []
+        for h in hasil:
+            if not isinstance(h[0], RekamanMasuk):
+                baris.append(h)
+                continue
+            r, sidik, k, calon = h
+            _ganti(r.record, "005", self.sekarang)
+            baris.append(self._baris(r, sidik, "dibuat", next(ids), kolom=k, calon=calon))
+        return baris
+
+    def _cocokkan(self, kolom: list[dict]) -> tuple[dict, dict, dict]:
+        """Records already in the catalogue with the same ISBN, the same title, author,
+        year and publisher, or only the same title and author (a candidate)."""
+        kunci_isbn = sorted({x for k in kolom for x in k["isbn_normal"]})
+        kunci_cocok = sorted({k["kunci_cocok"] for k in kolom if k["kunci_cocok"]})
+        kunci_judul = sorted({k["kunci_judul"] for k in kolom if k["kunci_judul"]})
+        isbn, cocok, judul = {}, {}, {}
+        with connection.cursor() as c:
+            if kunci_isbn:
+                c.execute(
+                    "SELECT id, isbn_normal FROM katalog_katalog WHERE isbn_normal && %s::varchar[] "
+                    "ORDER BY id DESC",
+                    [kunci_isbn],
+                )
+                for pk, kunci in c.fetchall():
+                    isbn.update(dict.fromkeys(kunci, pk))  # lowest id wins
+            if kunci_cocok:
+                c.execute(
+                    "SELECT kunci_cocok, min(id) FROM katalog_katalog WHERE kunci_cocok = ANY(%s) "
+                    "GROUP BY 1",
+                    [kunci_cocok],
+                )
+                cocok = dict(c.fetchall())
+            if kunci_judul:
+                c.execute(
+                    "SELECT kunci_judul, min(id) FROM katalog_katalog WHERE kunci_judul = ANY(%s) "
+                    "GROUP BY 1",
+                    [kunci_judul],
+                )
+                judul = dict(c.fetchall())
+        return isbn, cocok, judul
+
+    def _nomori(self, hasil: list, perlu: list[int]) -> None:
+        """Keep the source's 001 when the province has no such number yet (Inlislite
+        installations all count INLIS000000000000001 upwards): else a new one."""
+        calon = [h[2]["nomor_kontrol"] for h in hasil if isinstance(h[0], RekamanMasuk)]
+        with connection.cursor() as c:
+            c.execute(
+                "SELECT nomor_kontrol FROM katalog_katalog WHERE nomor_kontrol = ANY(%s)",
+                [[n for n in calon if n]],
+            )
+            dipakai = {n for (n,) in c.fetchall()}
+        perlu = sorted(
+            set(perlu)
+            | {
+                i
+                for i, h in enumerate(hasil)
+                if isinstance(h[0], RekamanMasuk) and h[2]["nomor_kontrol"] in dipakai
+            }
+        )
+        if not perlu:
+            return
+        nomor = penomoran.alokasikan(
+            "katalog.nomor_kontrol",
+            jumlah=len(perlu),
+            terpakai=lambda c: Katalog.objects.filter(nomor_kontrol__in=c).values_list(
+                "nomor_kontrol", flat=True
+            ),
+        )
+        for i, n in zip(perlu, nomor, strict=True):
+            r, _sidik, k, _calon = hasil[i]
+            _ganti(r.record, "001", n)
+            k["nomor_kontrol"] = n
+            self.nomor_dipakai.add(n)
+
+    def _id_baru(self, n: int):
+        if not n:
+            return iter(())
+        with connection.cursor() as c:
+            c.execute(
+                "SELECT nextval(pg_get_serial_sequence('katalog_katalog', 'id')) "
+                "FROM generate_series(1, %s)",
+                [n],
+            )
+            return iter([pk for (pk,) in c.fetchall()])
+
+    def _baris(
+        self,
+        r: RekamanMasuk,
+        sidik: str,
+        hasil: str,
+        id_tujuan: int | None,
+        *,
+        data: bool = False,
+        kolom: dict | None = None,
+        calon: int | None = None,
+    ):
+        awal = [r.nomor, r.berkas, r.tabel, r.id_sumber, sidik, hasil, id_tujuan, calon]
+        if kolom is None and not data:
+            return [*awal, None, *([None] * len(KOLOM_DATA))]
+        kolom = kolom or marc_mod.kolom_dari_marc(r.record)
+        nilai = []
+        for k in KOLOM_DATA:
+            v = kolom[k]
+            if k == "pengarang":
+                v = json.dumps(v, ensure_ascii=False)
+            elif k in PANJANG and v:
+                v = v[: PANJANG[k]]
+            nilai.append(v)
+        return [*awal, json.dumps(r.record.as_dict(), ensure_ascii=False), *nilai]
+
+    # --- items --------------------------------------------------------------------
+
+    def tambah_eksemplar(self, items: Iterable[EksemplarMasuk]) -> None:
+        # In batches: reading an item may look up or create a shelf location, which
+        # cannot happen on this connection while a COPY is open.
+        kolom = [k for k, _t in KOLOM_EKSEMPLAR[:20]]
+        for batch in impor.per_batch(items):
+            self.jumlah_eksemplar += impor.salin("stg_eksemplar", kolom, map(self._baris_e, batch))
+
+    @staticmethod
+    def _baris_e(e: EksemplarMasuk) -> list:
+        return [
+            e.nomor,
+            e.berkas,
+            e.tabel,
+            e.id_sumber,
+            impor.sidik(e.data) if e.data else None,
+            e.katalog_tabel,
+            e.katalog_sumber,
+            e.barcode.strip()[:50] or None,
+            e.nomor_induk.strip()[:50] or None,
+            e.nomor_panggil[:100],
+            e.harga,
+            e.tanggal_terima,
+            e.sumber,
+            e.kategori_id,
+            e.cabang_id,
+            e.unit_id,
+            e.lokasi_id,
+            e.status,
+            e.catatan,
+            e.perlu_verifikasi,
+        ]
+
+    # --- merge --------------------------------------------------------------------
+
+    def selesaikan(self) -> None:
+        sesi = self.sesi
+        with connection.cursor() as c:
+            c.execute("ANALYZE stg_katalog")
+            c.execute("SELECT hasil, count(*) FROM stg_katalog GROUP BY 1")
+            for hasil, n in c.fetchall():
+                sesi.catat(ENTITAS_KATALOG, hasil, n)
+            sesi.maju(1, 5, _("Menyimpan rekaman katalog…"))
+            kolom = ", ".join(KOLOM_DATA)
+            c.execute(
+                f"""
+                INSERT INTO katalog_katalog (id, marc, {kolom}, tampil_opac, cabang_pemilik,
+                    cabang_tersedia, kategori_koleksi, dibuat, diubah, dibuat_oleh_id,
+                    diubah_oleh_id)
+                SELECT id_tujuan, marc, {kolom}, true, '{{}}', '{{}}', '{{}}', now(), now(),
+                       %s, %s
+                FROM stg_katalog WHERE hasil = 'dibuat'
+                """,
+                [self._oleh(), self._oleh()],
+            )
+            c.execute(
+                f"""
+                UPDATE katalog_katalog k SET marc = s.marc,
+                    {", ".join(f"{x} = s.{x}" for x in KOLOM_DATA)},
+                    diubah = now(), diubah_oleh_id = %s
+                FROM stg_katalog s WHERE s.hasil = 'diperbarui' AND k.id = s.id_tujuan
+                """,
+                [self._oleh()],
+            )
+            c.execute(
+                """
+                INSERT INTO dispusip_petaimpor (sumber_id, tabel, id_sumber, id_tujuan, sidik, diimpor)
+                SELECT %s, tabel, id_sumber, id_tujuan, sidik, now() FROM stg_katalog
+                WHERE hasil IN ('dibuat', 'diperbarui', 'digabung')
+                ON CONFLICT (sumber_id, tabel, id_sumber) DO UPDATE SET
+                    id_tujuan = EXCLUDED.id_tujuan, sidik = EXCLUDED.sidik, diimpor = EXCLUDED.diimpor
+                """,
+                [sesi.sumber.pk],
+            )
+            c.execute(
+                """
+                INSERT INTO katalog_calongabung (baru_id, ada_id, sumber, alasan, status, dibuat)
+                SELECT id_tujuan, calon, %s, %s, 'menunggu', now() FROM stg_katalog
+                WHERE hasil = 'dibuat' AND calon IS NOT NULL
+                ON CONFLICT DO NOTHING
+                """,
+                [sesi.sumber.nama, _("Judul dan pengarang sama, tahun atau penerbit berbeda")],
+            )
+            sesi.maju(2, 5, _("Memeriksa eksemplar…"))
+            self._eksemplar(c)
+        sesi.maju(4, 5, _("Memperbarui indeks pencarian dan tajuk…"))
+        if sesi.jumlah.get(ENTITAS_KATALOG, {}).get("dibuat") or sesi.jumlah.get(
+            ENTITAS_KATALOG, {}
+        ).get("diperbarui"):
+            services.bangun_ulang_tajuk()
+        catat(
+            aksi="katalog.impor",
+            oleh=sesi.oleh,
+            objek=sesi.sumber,
+            sesudah={e: {k: v for k, v in n.items() if v} for e, n in sesi.jumlah.items()},
+        )
+
+    def _oleh(self) -> int | None:
+        return self.sesi.oleh.pk if self.sesi.oleh is not None else None
+
+    def _eksemplar(self, c) -> None:
+        sesi = self.sesi
+        if not self.jumlah_eksemplar:
+            return
+        c.execute("CREATE INDEX ON stg_eksemplar (katalog_tabel, katalog_sumber)")
+        c.execute("ANALYZE stg_eksemplar")
+        # Which record each item belongs to: this import's, or an earlier one's.
+        c.execute(
+            """
+            UPDATE stg_eksemplar e SET katalog_id = k.id_tujuan FROM stg_katalog k
+            WHERE k.tabel = e.katalog_tabel AND k.id_sumber = e.katalog_sumber
+              AND k.hasil <> 'ditolak'
+            """
+        )
+        c.execute(
+            """
+            UPDATE stg_eksemplar e SET katalog_id = p.id_tujuan FROM dispusip_petaimpor p
+            WHERE e.katalog_id IS NULL AND p.sumber_id = %s AND p.tabel = e.katalog_tabel
+              AND p.id_sumber = e.katalog_sumber
+            """,
+            [sesi.sumber.pk],
+        )
+        self._tolak(
+            c,
+            "katalog_id IS NULL",
+            "Catalog_id",
+            "katalog_sumber",
+            _("Eksemplar menunjuk rekaman katalog yang tidak ada (atau ditolak)."),
+        )
+        # Items seen before from this source.
+        c.execute(
+            """
+            UPDATE stg_eksemplar e SET id_tujuan = x.id,
+                hasil = CASE WHEN p.sidik = e.sidik THEN 'tetap'
+                             WHEN x.diubah > p.diimpor THEN 'konflik' ELSE 'diperbarui' END
+            FROM dispusip_petaimpor p JOIN katalog_eksemplar x ON x.id = p.id_tujuan
+            WHERE e.hasil IS NULL AND p.sumber_id = %s AND p.tabel = e.tabel
+              AND p.id_sumber = e.id_sumber
+            """,
+            [sesi.sumber.pk],
+        )
+        for kolom, label in (("barcode", "NomorBarcode"), ("nomor_induk", "NoInduk")):
+            self._ganda_dalam_berkas(c, kolom, label)
+            self._bentrok(c, kolom, label)
+        self._nomori_eksemplar(c)
+        c.execute(
+            """
+            UPDATE stg_eksemplar SET hasil = 'dibuat',
+                id_tujuan = nextval(pg_get_serial_sequence('katalog_eksemplar', 'id'))
+            WHERE hasil IS NULL
+            """
+        )
+        c.execute(
+            """
+            INSERT INTO katalog_eksemplar (id, katalog_id, unit_id, cabang_id, lokasi_id,
+                kategori_id, barcode, nomor_induk, nomor_panggil, sumber, harga, tanggal_terima,
+                status, catatan, perlu_verifikasi, dibuat, diubah)
+            SELECT id_tujuan, katalog_id, unit_id, cabang_id, lokasi_id, kategori_id, barcode,
+                nomor_induk, coalesce(nomor_panggil, ''), sumber, harga, tanggal_terima, status,
+                coalesce(catatan, ''), perlu_verifikasi, now(), now()
+            FROM stg_eksemplar WHERE hasil = 'dibuat'
+            """
+        )
+        c.execute(
+            """
+            UPDATE katalog_eksemplar x SET nomor_panggil = coalesce(e.nomor_panggil, ''),
+                harga = e.harga, tanggal_terima = e.tanggal_terima, kategori_id = e.kategori_id,
+                sumber = e.sumber, catatan = coalesce(e.catatan, ''), diubah = now()
+            FROM stg_eksemplar e WHERE e.hasil = 'diperbarui' AND x.id = e.id_tujuan
+            """
+        )
+        c.execute(
+            """
+            INSERT INTO dispusip_petaimpor (sumber_id, tabel, id_sumber, id_tujuan, sidik, diimpor)
+            SELECT %s, tabel, id_sumber, id_tujuan, coalesce(sidik, ''), now() FROM stg_eksemplar
+            WHERE hasil IN ('dibuat', 'diperbarui') AND id_sumber IS NOT NULL
+            ON CONFLICT (sumber_id, tabel, id_sumber) DO UPDATE SET
+                id_tujuan = EXCLUDED.id_tujuan, sidik = EXCLUDED.sidik, diimpor = EXCLUDED.diimpor
+            """,
+            [sesi.sumber.pk],
+        )
+        c.execute("SELECT hasil, count(*) FROM stg_eksemplar GROUP BY 1")
+        for hasil, n in c.fetchall():
+            sesi.catat(ENTITAS_EKSEMPLAR, hasil, n)
+        c.execute(
+            "SELECT konflik.nomor, konflik.berkas, konflik.id_sumber FROM stg_eksemplar konflik "
+            "WHERE hasil = 'konflik' ORDER BY nomor LIMIT 10000"
+        )
+        for nomor, berkas, id_sumber in c.fetchall():
+            sesi.masalah(
+                berkas,
+                nomor,
+                "ID",
+                id_sumber,
+                _("Eksemplar ini diubah di portal sejak impor terakhir; tidak ditimpa."),
+                PERINGATAN,
+            )
+        sesi.maju(3, 5, _("Memperbarui ketersediaan per cabang…"))
+        c.execute(
+            """
+            UPDATE katalog_katalog k SET cabang_pemilik = a.pemilik, cabang_tersedia = a.tersedia,
+                kategori_koleksi = a.kategori
+            FROM (
+                SELECT x.katalog_id,
+                    array_agg(DISTINCT x.cabang_id ORDER BY x.cabang_id)
+                        FILTER (WHERE x.status <> 'dihapus') AS pemilik,
+                    coalesce(array_agg(DISTINCT x.cabang_id ORDER BY x.cabang_id)
+                        FILTER (WHERE x.status = 'tersedia'), '{}') AS tersedia,
+                    array_agg(DISTINCT x.kategori_id ORDER BY x.kategori_id)
+                        FILTER (WHERE x.status <> 'dihapus') AS kategori
+                FROM katalog_eksemplar x
+                WHERE x.katalog_id IN (SELECT DISTINCT katalog_id FROM stg_eksemplar
+                                       WHERE hasil IN ('dibuat', 'diperbarui'))
+                GROUP BY x.katalog_id
+            ) a
+            WHERE k.id = a.katalog_id
+            """
+        )
+
+    def _tolak(self, c, syarat: str, kolom: str, nilai: str, pesan: str) -> None:
+        c.execute(
+            f"UPDATE stg_eksemplar SET hasil = 'ditolak' WHERE hasil IS NULL AND {syarat} "
+            f"RETURNING nomor, berkas, {nilai}"
+        )
+        for nomor, berkas, isi in sorted(c.fetchall()):
+            self.sesi.masalah(berkas, nomor, kolom, isi, pesan)
+
+    def _ganda_dalam_berkas(self, c, kolom: str, label: str) -> None:
+        c.execute(
+            f"""
+            UPDATE stg_eksemplar e SET hasil = 'ditolak' FROM (
+                SELECT ke, row_number() OVER (PARTITION BY {kolom} ORDER BY ke) AS urutan
+                FROM stg_eksemplar WHERE {kolom} IS NOT NULL AND hasil IS NULL
+            ) d
+            WHERE d.urutan > 1 AND e.ke = d.ke
+            RETURNING e.nomor, e.berkas, e.{kolom}
+            """
+        )
+        for nomor, berkas, isi in sorted(c.fetchall()):
+            self.sesi.masalah(
+                berkas,
+                nomor,
+                label,
+                isi,
+                _("Nomor ini sudah dipakai baris lain dalam berkas yang sama."),
+            )
+
+    def _bentrok(self, c, kolom: str, label: str) -> None:
+        """A number another source (or the portal) already uses gets this source's
+        prefix; the item is listed for relabelling. If even that is taken: rejected."""
+        awalan = self.sesi.sumber.awalan
+        c.execute(
+            f"""
+            UPDATE stg_eksemplar e SET {kolom} = left(%s || e.{kolom}, 50)
+            FROM katalog_eksemplar x
+            WHERE e.hasil IS NULL AND x.{kolom} = e.{kolom}
+            RETURNING e.nomor, e.berkas, e.{kolom}
+            """,
+            [awalan],
+        )
+        diberi = sorted(c.fetchall())
+        for nomor, berkas, isi in diberi:
+            self.sesi.masalah(
+                berkas,
+                nomor,
+                label,
+                isi,
+                _(
+                    "Sudah dipakai eksemplar lain di provinsi; diberi awalan sumber — "
+                    "label eksemplar ini perlu dicetak ulang."
+                ),
+                PERINGATAN,
+            )
+        if diberi:
+            self._tolak(
+                c,
+                f"EXISTS (SELECT 1 FROM katalog_eksemplar x WHERE x.{kolom} = stg_eksemplar.{kolom})",
+                label,
+                kolom,
+                _("Nomor ini tetap bentrok walau sudah diberi awalan sumber."),
+            )
+
+    def _nomori_eksemplar(self, c) -> None:
+        """Items a source knows only by accession number (MARC 990 $a) get a barcode;
+        items with no accession number use their barcode as one."""
+        c.execute(
+            "SELECT ke FROM stg_eksemplar WHERE hasil IS NULL AND barcode IS NULL ORDER BY ke"
+        )
+        tanpa = c.fetchall()
+        if tanpa:
+            barcode = penomoran.alokasikan(
+                "katalog.barcode", jumlah=len(tanpa), terpakai=services._terpakai("barcode")
+            )
+            impor.buat_staging("stg_barcode", [("ke", "bigint"), ("barcode", "text")])
+            impor.salin(
+                "stg_barcode",
+                ["ke", "barcode"],
+                ([ke, kode] for (ke,), kode in zip(tanpa, barcode, strict=True)),
+            )
+            c.execute(
+                "UPDATE stg_eksemplar e SET barcode = b.barcode FROM stg_barcode b WHERE e.ke = b.ke"
+            )
+        c.execute(
+            "UPDATE stg_eksemplar SET nomor_induk = barcode WHERE hasil IS NULL AND nomor_induk IS NULL"
+        )
+        self._tolak(
+            c,
+            "EXISTS (SELECT 1 FROM katalog_eksemplar x WHERE x.nomor_induk = stg_eksemplar.nomor_induk)",
+            "NoInduk",
+            "nomor_induk",
+            _("Nomor induk (diambil dari barcode) sudah dipakai eksemplar lain."),
+        )
+
+
+__all__ = ["GALAT", "EksemplarMasuk", "PemuatKatalog", "RekamanMasuk"]

@@ -1,0 +1,386 @@
+"""Importing catalogues: MARC, Inlislite tables and templates, SLiMS — preview,
+all-or-nothing, partial, idempotent re-import, conflicts, union-catalogue
+matching, the merge queue, barcode collisions, lookups and copies from 990 $a."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from pymarc import Field, Subfield
+
+from dispusip import impor, pembaca
+from dispusip.jobs import JobGagal
+from dispusip.models import Job, PetaImpor
+from katalog import marc as marc_mod
+from katalog.models import CalonGabung, Eksemplar, Katalog, KategoriKoleksi, Lokasi
+
+# The job writes its progress through its own connection, outside the import transaction.
+pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "progress"])
+DATA = Path(__file__).resolve().parent.parent / "data"
+IMPOR = DATA / "impor"
+
+
+def rekaman(judul, nomor="INLIS000000000000001", induk=(), isbn=None, **isian):
+    isian.setdefault("jenis", "monograf")
+    isian.setdefault("pengarang", [("Hirata, Andrea", "pengarang")])
+    if isbn:
+        isian["isbn"] = [isbn]
+    r = marc_mod.terapkan_isian(marc_mod.record_kosong(), marc_mod.Isian(judul=judul, **isian))
+    for f in r.get_fields("001"):
+        r.remove_field(f)
+    r.add_ordered_field(Field(tag="001", data=nomor))
+    for n in induk:
+        r.add_ordered_field(Field(tag="990", indicators=[" ", " "], subfields=[Subfield("a", n)]))
+    return r
+
+
+def berkas(*daftar) -> bytes:
+    return b"".join(r.as_marc() for r in daftar)
+
+
+@pytest.fixture
+def jalankan(admin_dispusip, cabang, kategori, tmp_path):
+    """Run an import as the job does: files on disk, recognised, then one transaction."""
+
+    def _impor(*berkas, sumber="Inlislite Sudin Jakarta Barat", sebagian=False, pemetaan=None,
+               ke="jakbar-tanjung-duren"):  # fmt: skip
+        folder = tmp_path / f"impor-{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        jalur = []
+        for b in berkas:
+            if isinstance(b, Path):
+                jalur.append(shutil.copy(b, folder / b.name))
+            else:
+                nama, isi = b
+                (folder / nama).write_bytes(isi)
+                jalur.append(folder / nama)
+        masuk = pembaca.kumpulkan(jalur, folder / "isi")
+        impor.kenali(masuk)
+        job = Job.objects.create(kind="dispusip.impor", started_by=admin_dispusip)
+        sesi = impor.Sesi(
+            sumber=impor.sumber(sumber), cabang=cabang[ke], oleh=admin_dispusip, berkas=masuk,
+            sebagian=sebagian, pemetaan=pemetaan or {}, job=job,
+        )  # fmt: skip
+        return impor.jalankan(sesi), job
+
+    return _impor
+
+
+def mrc(*daftar):
+    return ("ekspor.mrc", berkas(*daftar))
+
+
+def test_impor_membuat_rekaman_dan_eksemplar_990(jalankan):
+    hasil, job = jalankan(
+        mrc(
+            rekaman("Laskar pelangi", "INLIS1", induk=["00123/PJK/2024"]),
+            rekaman("Ronggeng", "INLIS2"),
+        )
+    )
+    assert hasil["katalog.dibuat"] == 2 and hasil["eksemplar.dibuat"] == 1
+    e = Eksemplar.objects.get(nomor_induk="00123/PJK/2024")
+    assert e.perlu_verifikasi and e.cabang.kode == "jakbar-tanjung-duren" and e.barcode
+    assert e.katalog.judul.startswith("Laskar pelangi")
+    assert e.katalog.cabang_pemilik == [e.cabang_id]
+    assert PetaImpor.objects.filter(tabel="marc").count() == 2
+    job.refresh_from_db()
+    assert job.done == job.total
+
+
+def test_impor_ulang_idempoten_memperbarui_dan_konflik(jalankan, admin_dispusip):
+    satu = rekaman("Laskar pelangi", "INLIS1", induk=["7/7"])
+    dua = rekaman("Ronggeng", "INLIS2")
+    jalankan(mrc(satu, dua))
+    hasil, _job = jalankan(mrc(satu, dua))
+    assert hasil["katalog.tetap"] == 2 and "katalog.dibuat" not in hasil
+    assert hasil["eksemplar.tetap"] == 1
+    assert Katalog.objects.count() == 2 and Eksemplar.objects.count() == 1
+
+    # Edited in the portal since: a conflict; changed only at the source: updated.
+    k = Katalog.objects.get(judul__startswith="Ronggeng")
+    from katalog import services
+
+    services.simpan_marc(marc_mod.record_dari_json(k.marc), oleh=admin_dispusip, katalog=k)
+    hasil, _job = jalankan(
+        mrc(rekaman("Laskar pelangi", "INLIS1", induk=["7/7"], anak_judul="edisi revisi"),
+            rekaman("Ronggeng", "INLIS2", anak_judul="cetakan baru"))
+    )  # fmt: skip
+    assert hasil["katalog.diperbarui"] == 1 and hasil["katalog.konflik"] == 1
+    assert Katalog.objects.filter(anak_judul="edisi revisi").exists()
+    assert not Katalog.objects.filter(anak_judul="cetakan baru").exists()
+
+
+def test_sumber_lain_dengan_isbn_sama_digabung(jalankan):
+    jalankan(mrc(rekaman("Laskar pelangi", "INLIS1", isbn="978-0-306-40615-7", induk=["A1"])))
+    hasil, _job = jalankan(
+        mrc(rekaman("Laskar Pelangi (cet. 2)", "INLIS1", isbn="0-306-40615-2", induk=["B1"])),
+        sumber="SLiMS RPTRA Kalijodo",
+    )
+    assert hasil["katalog.digabung"] == 1 and Katalog.objects.count() == 1
+    assert Eksemplar.objects.filter(katalog__judul__startswith="Laskar").count() == 2
+
+
+def test_judul_pengarang_sama_tahun_beda_masuk_antrean_gabung(jalankan):
+    jalankan(mrc(rekaman("Laskar pelangi", "INLIS1", tahun_terbit="2008", penerbit="Bentang")))
+    # Same title, author, year and publisher from another source: the same edition.
+    hasil, _job = jalankan(
+        mrc(rekaman("Laskar Pelangi", "X9", tahun_terbit="2008", penerbit="Bentang")), sumber="Lain"
+    )
+    assert hasil["katalog.digabung"] == 1
+    # Same title and author only: created, and queued for a cataloguer.
+    hasil, _job = jalankan(
+        mrc(rekaman("Laskar pelangi", "X10", tahun_terbit="2015", penerbit="Bentang Pustaka")),
+        sumber="Lain",
+    )
+    assert hasil["katalog.dibuat"] == 1 and Katalog.objects.count() == 2
+    calon = CalonGabung.objects.get()
+    assert calon.status == "menunggu" and calon.baru.tahun == 2015 and calon.ada.tahun == 2008
+
+
+def test_nomor_kontrol_bentrok_antar_sumber_diberi_nomor_baru(jalankan):
+    jalankan(mrc(rekaman("Satu", "INLIS000000000000001")))
+    jalankan(mrc(rekaman("Dua", "INLIS000000000000001")), sumber="Inlislite Sudin Jakarta Timur")
+    dua = Katalog.objects.get(judul="Dua")
+    assert dua.nomor_kontrol != "INLIS000000000000001"
+    assert dua.marc["fields"][0]["001"] == dua.nomor_kontrol
+
+
+def test_galat_membatalkan_semua_kecuali_mode_sebagian(jalankan):
+    isi = mrc(rekaman("Baik", "INLIS1"), rekaman("", "INLIS2"))
+    with pytest.raises(JobGagal):
+        jalankan(isi)
+    assert not Katalog.objects.exists() and not PetaImpor.objects.exists()
+    job = Job.objects.latest("pk")
+    laporan = job.result_file.read().decode("utf-8-sig")
+    assert "245 $a" in laporan and "Judul (245 $a) kosong" in laporan
+    hasil, _job = jalankan(isi, sebagian=True)
+    assert hasil["katalog.dibuat"] == 1 and hasil["katalog.ditolak"] == 1 and hasil["galat"] == 1
+
+
+def test_isbn_salah_hanya_peringatan_dan_disimpan_apa_adanya(jalankan):
+    hasil, _job = jalankan(mrc(rekaman("Buku", "INLIS1", isbn="979-000-000-1")))
+    assert hasil["katalog.dibuat"] == 1 and hasil["peringatan"] == 1
+    assert Katalog.objects.get().isbn.startswith("979-000-000-1")
+
+
+def test_contoh_marc_asli_terimpor(jalankan):
+    """The shipped examples: ISO 2709 in genuine MARC-8, and MARCXML."""
+    hasil, _job = jalankan(DATA / "contoh_MARC_MRC.mrc")
+    assert hasil["katalog.dibuat"] >= 1 and hasil["galat"] == 0
+    assert all("\ufffd" not in k.judul for k in Katalog.objects.all())
+    # It holds the same record twice: the first is used, the second reported.
+    hasil, _job = jalankan(IMPOR / "contoh_MARC_XML.xml")
+    assert hasil["galat"] == 0 and hasil["peringatan"] == 1
+
+
+# --- Inlislite tables -------------------------------------------------------------------
+
+
+def test_tabel_inlislite_ruas_subruas_dan_eksemplar(jalankan):
+    hasil, _job = jalankan(
+        IMPOR / "inlislite_catalogs_COMPOSED.csv",
+        IMPOR / "inlislite_catalog_ruas_COMPOSED.csv",
+        IMPOR / "inlislite_catalog_subruas_COMPOSED.csv",
+        IMPOR / "inlislite_collections_COMPOSED.csv",
+    )
+    assert hasil["katalog.dibuat"] == 3 and hasil["eksemplar.dibuat"] == 3
+    laskar = Katalog.objects.get(nomor_kontrol="INLIS000000000045871")
+    assert laskar.judul == "Laskar pelangi" and laskar.pengarang_utama == "Hirata, Andrea"
+    assert laskar.nomor_panggil == "899.221 3 HIR l" and laskar.tahun == 2008
+    e = Eksemplar.objects.get(barcode="00123/PJK/2024")
+    assert e.katalog == laskar and e.harga == 89000 and str(e.tanggal_terima) == "2024-03-14"
+    # Re-running the same files changes nothing.
+    hasil, _job = jalankan(
+        IMPOR / "inlislite_catalogs_COMPOSED.csv",
+        IMPOR / "inlislite_catalog_ruas_COMPOSED.csv",
+        IMPOR / "inlislite_catalog_subruas_COMPOSED.csv",
+        IMPOR / "inlislite_collections_COMPOSED.csv",
+    )
+    assert hasil["katalog.tetap"] == 3 and hasil["eksemplar.tetap"] == 3
+    assert Katalog.objects.count() == 3 and Eksemplar.objects.count() == 3
+
+
+def test_ruas_tanpa_subruas_dipecah_pada_dolar_dan_catalogs_saja(jalankan):
+    hasil, _job = jalankan(IMPOR / "inlislite_catalog_ruas_COMPOSED.csv")
+    assert hasil["katalog.dibuat"] == 1
+    k = Katalog.objects.get()
+    assert k.judul == "Laskar pelangi" and k.penerbit == "Bentang" and k.edisi == "Cet. 25"
+    hasil, _job = jalankan(IMPOR / "inlislite_catalogs_COMPOSED.csv", sumber="Hanya catalogs")
+    # Laskar pelangi matches by ISBN; the other two are new, rebuilt from the columns.
+    assert hasil["katalog.digabung"] == 1 and hasil["katalog.dibuat"] == 2
+    sejarah = Katalog.objects.get(judul__startswith="Sejarah Jakarta")
+    assert sejarah.pengarang_utama == "Heuken, Adolf" and sejarah.tahun == 2016
+    assert sejarah.subjek == ["Jakarta -- Sejarah"] or "Jakarta" in sejarah.subjek_teks
+
+
+def test_windows_1252_titik_koma_crlf(jalankan):
+    teks = (
+        "ID;CatalogId;Tag;Indicator1;Indicator2;Value;Sequence\r\n"
+        "1;7;001;;;INLIS7;1\r\n"
+        "2;7;245;1;0;$a Kumpulan cerpen caf\xe9 / $c Seno;2\r\n"
+    )
+    hasil, _job = jalankan(("catalog_ruas.csv", teks.encode("cp1252")))
+    assert hasil["katalog.dibuat"] == 1
+    assert Katalog.objects.get().judul == "Kumpulan cerpen café"
+
+
+def test_eksemplar_tanpa_katalog_dan_barcode_ganda_dilaporkan(jalankan):
+    koleksi = (IMPOR / "inlislite_collections_COMPOSED.csv").read_text()
+    baris = koleksi.splitlines()
+    tambahan = [
+        baris[1].replace("120001", "120009").replace(",45871,", ",99999,"),  # no such record
+        baris[1].replace("120001", "120010"),  # same barcode as row 2
+    ]
+    isi = "\n".join([*baris, *tambahan]) + "\n"
+    with pytest.raises(JobGagal):
+        jalankan(
+            IMPOR / "inlislite_catalogs_COMPOSED.csv",
+            IMPOR / "inlislite_catalog_ruas_COMPOSED.csv",
+            ("collections.csv", isi.encode()),
+        )
+    laporan = Job.objects.latest("pk").result_file.read().decode("utf-8-sig")
+    assert "collections.csv,5,Catalog_id,99999" in laporan
+    assert "collections.csv,6,NomorBarcode,00123/PJK/2024" in laporan
+    hasil, _job = jalankan(
+        IMPOR / "inlislite_catalogs_COMPOSED.csv",
+        IMPOR / "inlislite_catalog_ruas_COMPOSED.csv",
+        ("collections.csv", isi.encode()),
+        sebagian=True,
+    )
+    assert hasil["eksemplar.dibuat"] == 3 and hasil["eksemplar.ditolak"] == 2
+
+
+def test_barcode_bentrok_dari_sumber_lain_diberi_awalan(jalankan):
+    berkas_ = (
+        IMPOR / "inlislite_catalogs_COMPOSED.csv",
+        IMPOR / "inlislite_catalog_ruas_COMPOSED.csv",
+        IMPOR / "inlislite_collections_COMPOSED.csv",
+    )
+    jalankan(*berkas_)
+    hasil, _job = jalankan(*berkas_, sumber="Inlislite Sudin Jakarta Timur")
+    assert hasil["eksemplar.dibuat"] == 3
+    assert Eksemplar.objects.filter(barcode="ISJT-00123/PJK/2024").exists()
+    laporan = Job.objects.latest("pk").result_file.read().decode("utf-8-sig")
+    assert "perlu dicetak ulang" in laporan
+
+
+def test_lookup_kategori_dipetakan_atau_dibuat(jalankan, kategori):
+    kategori_csv = b"ID,Code,Name\n1,UM,Koleksi Umum\n2,AN,Koleksi Anak Lt. 2\n"
+    berkas_ = (
+        IMPOR / "inlislite_catalogs_COMPOSED.csv",
+        IMPOR / "inlislite_catalog_ruas_COMPOSED.csv",
+        IMPOR / "inlislite_collections_COMPOSED.csv",
+        ("collectioncategorys.csv", kategori_csv),
+    )
+    jalankan(*berkas_, pemetaan={"kategori:Koleksi Anak Lt. 2": str(kategori["anak"].pk)})
+    assert Eksemplar.objects.get(barcode="00000120003").kategori == kategori["anak"]
+    jalankan(*berkas_, sumber="Lain", pemetaan={"kategori:Koleksi Anak Lt. 2": impor.BARU})
+    baru = KategoriKoleksi.objects.get(nama="Koleksi Anak Lt. 2")
+    assert Eksemplar.objects.filter(kategori=baru).count() == 1
+
+
+def test_lookup_lokasi_rak_dibuat_per_cabang(jalankan):
+    lokasi = b"ID,Code,Name\n2,0101,Koleksi Umum Lt. 4\n11,0102,Referensi Lt. 2\n"
+    jalankan(
+        IMPOR / "inlislite_catalogs_COMPOSED.csv",
+        IMPOR / "inlislite_catalog_ruas_COMPOSED.csv",
+        IMPOR / "inlislite_collections_COMPOSED.csv",
+        ("locations.csv", lokasi),
+    )
+    assert Lokasi.objects.filter(nama="Koleksi Umum Lt. 4").exists()
+    assert Eksemplar.objects.get(barcode="00123/PJK/2024").lokasi.nama == "Koleksi Umum Lt. 4"
+
+
+def test_zip_berisi_tabel(jalankan, tmp_path):
+    import zipfile
+
+    z = tmp_path / "inlislite.zip"
+    with zipfile.ZipFile(z, "w") as arsip:
+        for nama in ("catalogs", "catalog_ruas", "catalog_subruas", "collections"):
+            arsip.write(IMPOR / f"inlislite_{nama}_COMPOSED.csv", f"dump/{nama}.csv")
+    hasil, _job = jalankan(z)
+    assert hasil["katalog.dibuat"] == 3 and hasil["eksemplar.dibuat"] == 3
+
+
+# --- templates and SLiMS ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("nama", ["sample_data_koleksi_AACR.xlsx", "sample_data_koleksi_AACR.csv"])
+def test_template_koleksi_42_kolom(jalankan, nama):
+    hasil, _job = jalankan(IMPOR / nama)
+    assert hasil["katalog.dibuat"] >= 1 and hasil["eksemplar.dibuat"] >= 1
+    mahligai = Katalog.objects.get(judul="Mahligai Biru")
+    assert mahligai.penerbit == "Grafika" and mahligai.tahun == 2015
+    e = Eksemplar.objects.get(nomor_induk="X0022/2016")
+    assert e.katalog == mahligai and e.sumber == "hadiah" and e.nomor_panggil == "123 PRA m"
+
+
+def test_export_data_tag(jalankan):
+    hasil, _job = jalankan(IMPOR / "inlislite_export_data_tag_COMPOSED.csv")
+    assert hasil["katalog.dibuat"] >= 1
+    assert Katalog.objects.filter(judul="Laskar pelangi").exists()
+
+
+def test_slims_biblio_dan_item(jalankan):
+    hasil, _job = jalankan(
+        IMPOR / "slims_biblio_export_COMPOSED.csv", IMPOR / "slims_item_export_COMPOSED.csv",
+        sumber="SLiMS RPTRA Kalijodo", sebagian=True,
+    )  # fmt: skip
+    assert hasil["katalog.dibuat"] == 2 and hasil["eksemplar.dibuat"] == 3
+    laskar = Katalog.objects.get(judul="Laskar pelangi")
+    assert laskar.pengarang_utama == "Hirata, Andrea" and laskar.subjek == ["Fiksi Indonesia"]
+    e = Eksemplar.objects.get(barcode="B00123")
+    assert e.nomor_induk == "INV/2024/00123" and e.harga == 89000
+
+
+def test_slims_17_kolom_tanpa_sor(jalankan):
+    isi = (
+        '"Pemrograman web","Text","","","Informatika","2015","350 hlm.","","004 BUD p",'
+        '"Indonesia","Bandung","004","","","<Raharjo, Budi>","<Pemrograman>","<B9>"\n'
+    )
+    hasil, _job = jalankan(("biblio.csv", isi.encode()))
+    assert hasil["katalog.dibuat"] == 1 and hasil["eksemplar.dibuat"] == 1
+    k = Katalog.objects.get()
+    assert k.pengarang_utama == "Raharjo, Budi" and k.tempat_terbit == "Bandung"
+
+
+def test_pratinjau_layar_lalu_job(client, admin_dispusip, cabang, kategori, monkeypatch):
+    """Upload → preview (files read as, first rows, lookups to map) → the job is queued."""
+    monkeypatch.setattr("dispusip.jobs._kirim", lambda task, job_id: None)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(admin_dispusip)
+    r = client.post(
+        reverse("impor"),
+        {"berkas": [SimpleUploadedFile("x.txt", b"bukan apa-apa")], "sumber": "Uji",
+         "format": "auto", "cabang": cabang["cikini"].pk},
+    )  # fmt: skip
+    assert "tidak dikenali" in r.content.decode()
+    unggah = [
+        SimpleUploadedFile(n, (IMPOR / f"inlislite_{n}").read_bytes())
+        for n in ("catalogs_COMPOSED.csv", "catalog_ruas_COMPOSED.csv", "collections_COMPOSED.csv")
+    ] + [
+        SimpleUploadedFile(
+            "collectioncategorys.csv", b"ID,Code,Name\n1,U,Koleksi Umum\n2,A,Koleksi Anak Lt. 2\n"
+        )
+    ]
+    r = client.post(
+        reverse("impor"),
+        {"berkas": unggah, "sumber": "Inlislite Uji", "format": "auto", "cabang": cabang["cikini"].pk},
+    )  # fmt: skip
+    html = r.content.decode()
+    assert "Laskar pelangi" in html and "catalog_ruas" in html and "Koleksi Anak Lt. 2" in html
+    r = client.post(reverse("impor_jalankan"), {"peta-0": str(kategori["anak"].pk)})
+    job = Job.objects.get(kind="dispusip.impor")
+    assert r.url == job.get_absolute_url()
+    assert job.params["pemetaan"] == {"kategori:Koleksi Anak Lt. 2": str(kategori["anak"].pk)}
+    assert job.params["sumber"] == "Inlislite Uji" and len(job.params["berkas"]) == 4
+    assert client.post(reverse("impor_jalankan")).url == reverse("impor")
+
+
+def test_tanpa_izin_katalog_tidak_boleh_impor(client, pimpinan):
+    from django.urls import reverse
+
+    client.force_login(pimpinan)
+    assert client.get(reverse("impor")).status_code == 403
