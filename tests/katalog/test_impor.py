@@ -384,3 +384,45 @@ def test_tanpa_izin_katalog_tidak_boleh_impor(client, pimpinan):
 
     client.force_login(pimpinan)
     assert client.get(reverse("impor")).status_code == 403
+
+
+def test_pekerja_mati_di_tengah_impor_tidak_meninggalkan_apa_pun(cabang, kategori, tmp_path):
+    """Killed mid-import, after rows reached the staging tables: nothing is left (the
+    TEMP tables die with the session, the merge never committed) and a re-run imports all."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from django.conf import settings
+    from django.db import connection
+
+    from dispusip.env import database_to_url
+
+    jalur = tmp_path / "besar.mrc"
+    jalur.write_bytes(
+        berkas(*(rekaman(f"Judul nomor {n}", f"INLIS{n:015d}") for n in range(12000)))
+    )
+    env = dict(
+        os.environ, DATABASE_URL=database_to_url(connection.settings_dict),
+        REDIS_URL=settings.REDIS_URL, DJANGO_DEBUG="true", PYTHONUNBUFFERED="1",
+    )  # fmt: skip
+    perintah = [sys.executable, "manage.py", "impor", str(jalur), "--cabang", "cikini"]
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen(
+        perintah, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    for baris in proc.stdout:
+        if "rekaman dibaca" in baris:  # the first batch is in staging
+            proc.send_signal(signal.SIGKILL)
+            break
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert not Katalog.objects.exists() and not PetaImpor.objects.exists()
+
+    selesai = subprocess.run(
+        perintah, cwd=root, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert selesai.returncode == 0, selesai.stdout + selesai.stderr
+    assert Katalog.objects.count() == 12000
+    assert "Rekaman katalog: Dibuat: 12.000" in selesai.stdout
