@@ -19,6 +19,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -201,6 +202,7 @@ class Sesi:
         nomor, dari = self._tahap
         persen = (nomor - 1 + min(1.0, selesai / max(total, 1))) / dari
         if self.job is not None:
+            # An import's steps have no common unit: the bar shows a percentage.
             self.job.laporkan(int(persen * 1000), 1000, pesan)
         if self.gema is not None and pesan:
             self.gema(f"[{persen:6.1%}] {pesan}")
@@ -401,6 +403,57 @@ def jalankan_job(job: Job) -> dict[str, int]:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+# --- reading tables ------------------------------------------------------------------
+
+
+def kunci_kolom(teks: object) -> str:
+    """A header as a key: "NO. INDUK", "NO_INDUK", "No Induk" are all "noinduk";
+    Inlislite's "Catalog_id" and MySQL's "catalog_id" alike."""
+    return re.sub(r"[^0-9a-z]", "", str(teks or "").casefold())
+
+
+def id_bersih(nilai: str | None) -> str:
+    """Inlislite ids are doubles: "45871.0" is 45871."""
+    nilai = (nilai or "").strip()
+    return nilai[:-2] if nilai.endswith(".0") else nilai
+
+
+def nama_tabel(nama_berkas: str) -> str:
+    """A file name as a table key: "inlislite_collectioncategorys.csv" -> "inlislitecollectioncategorys"."""
+    return kunci_kolom(re.sub(r"\.[A-Za-z0-9]+$", "", nama_berkas).replace("COMPOSED", ""))
+
+
+def baris_berkunci(berkas: pembaca.BerkasMasuk) -> Iterator[tuple[int, dict[str, str]]]:
+    """Non-empty rows keyed by normalised header, with their spreadsheet row number."""
+    kepala = None
+    for nomor, isi in enumerate(berkas.baris(), start=1):
+        if not any(c.strip() for c in isi):
+            continue
+        if kepala is None:
+            kepala = [kunci_kolom(c) for c in isi]
+            continue
+        yield (
+            nomor,
+            {h: (isi[i].strip() if i < len(isi) else "") for i, h in enumerate(kepala) if h},
+        )
+
+
+def tanggal(sesi: Sesi, berkas: str, nomor: int, kolom: str, nilai: str):
+    """A date cell; one that cannot be read is reported (a warning) and left empty."""
+    try:
+        return pembaca.tanggal(nilai)
+    except ValueError:
+        sesi.masalah(
+            berkas,
+            nomor,
+            kolom,
+            nilai,
+            _("Tanggal tidak dikenali (pakai dd-mm-yyyy atau yyyy-mm-dd); dikosongkan."),
+            PERINGATAN,
+        )
+        return None
+
+
 # --- staging ---------------------------------------------------------------------------
 
 
@@ -423,6 +476,22 @@ def salin(nama: str, kolom: list[str], baris: Iterable[Iterable[Any]]) -> int:
             copy.write_row(b)
             n += 1
     return n
+
+
+def simpan_peta(sumber_impor: SumberImpor, staging: str, syarat: str = "true") -> None:
+    """Remember (source, table, source id) -> portal row for the staged rows that were
+    written, stamped now: a row counts as edited in the portal only when it changes later."""
+    with connection.cursor() as c:
+        c.execute(
+            f"""
+            INSERT INTO dispusip_petaimpor (sumber_id, tabel, id_sumber, id_tujuan, sidik, diimpor)
+            SELECT %s, tabel, id_sumber, id_tujuan, coalesce(sidik, ''), now() FROM {staging}
+            WHERE {syarat}
+            ON CONFLICT (sumber_id, tabel, id_sumber) DO UPDATE SET
+                id_tujuan = EXCLUDED.id_tujuan, sidik = EXCLUDED.sidik, diimpor = EXCLUDED.diimpor
+            """,
+            [sumber_impor.pk],
+        )
 
 
 def per_batch(items: Iterable, ukuran: int = UKURAN_BATCH) -> Iterator[list]:

@@ -113,6 +113,7 @@ def _pratinjau(request, form, folder: Path, pengimpor) -> dict | None:
         "cabang": d["cabang"].pk,
         "sebagian": d["sebagian"],
         "lookup": [x.kunci for x in lookup],
+        "kemajuan_persen": True,
     }
     return {
         "p": request.session[KUNCI],

@@ -49,36 +49,10 @@ LOOKUP_INLISLITE = {
 }
 
 
-def k(teks: object) -> str:
-    """A header as a key: "NO. INDUK", "NO_INDUK" and "No Induk" are all "noinduk"."""
-    return re.sub(r"[^0-9a-z]", "", str(teks or "").casefold())
-
-
-def id_bersih(nilai: str) -> str:
-    """Inlislite ids are doubles: "45871.0" is 45871."""
-    nilai = (nilai or "").strip()
-    return nilai[:-2] if nilai.endswith(".0") else nilai
-
-
-def _stem(nama: str) -> str:
-    return k(re.sub(r"\.[A-Za-z0-9]+$", "", nama).replace("COMPOSED", ""))
-
-
-def _baris_kunci(berkas: pembaca.BerkasMasuk, kepala_di: int = 1) -> Iterator[tuple[int, dict]]:
-    """Rows keyed by normalised header, with their spreadsheet row number."""
-    kepala = None
-    for nomor, isi in enumerate(berkas.baris(), start=1):
-        if nomor < kepala_di:
-            continue
-        if kepala is None:
-            kepala = [k(c) for c in isi]
-            continue
-        if not any(c.strip() for c in isi):
-            continue
-        yield (
-            nomor,
-            {h: (isi[i].strip() if i < len(isi) else "") for i, h in enumerate(kepala) if h},
-        )
+k = impor.kunci_kolom
+id_bersih = impor.id_bersih
+_baris_kunci = impor.baris_berkunci
+_stem = impor.nama_tabel
 
 
 # --- MARC building -------------------------------------------------------------------
@@ -295,19 +269,7 @@ def _harga(sesi: Sesi, berkas: str, nomor: int, kolom: str, nilai: str) -> Decim
     return harga if 0 <= harga < Decimal("1e10") else None
 
 
-def _tanggal(sesi: Sesi, berkas: str, nomor: int, kolom: str, nilai: str):
-    try:
-        return pembaca.tanggal(nilai)
-    except ValueError:
-        sesi.masalah(
-            berkas,
-            nomor,
-            kolom,
-            nilai,
-            _("Tanggal tidak dikenali (pakai dd-mm-yyyy atau yyyy-mm-dd); dikosongkan."),
-            PERINGATAN,
-        )
-        return None
+_tanggal = impor.tanggal
 
 
 # --- the importer ----------------------------------------------------------------------

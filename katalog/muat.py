@@ -451,15 +451,8 @@ class PemuatKatalog:
                 """,
                 [self._oleh()],
             )
-            c.execute(
-                """
-                INSERT INTO dispusip_petaimpor (sumber_id, tabel, id_sumber, id_tujuan, sidik, diimpor)
-                SELECT %s, tabel, id_sumber, id_tujuan, sidik, now() FROM stg_katalog
-                WHERE hasil IN ('dibuat', 'diperbarui', 'digabung')
-                ON CONFLICT (sumber_id, tabel, id_sumber) DO UPDATE SET
-                    id_tujuan = EXCLUDED.id_tujuan, sidik = EXCLUDED.sidik, diimpor = EXCLUDED.diimpor
-                """,
-                [sesi.sumber.pk],
+            impor.simpan_peta(
+                sesi.sumber, "stg_katalog", "hasil IN ('dibuat', 'diperbarui', 'digabung')"
             )
             c.execute(
                 """
@@ -558,15 +551,10 @@ class PemuatKatalog:
             FROM stg_eksemplar e WHERE e.hasil = 'diperbarui' AND x.id = e.id_tujuan
             """
         )
-        c.execute(
-            """
-            INSERT INTO dispusip_petaimpor (sumber_id, tabel, id_sumber, id_tujuan, sidik, diimpor)
-            SELECT %s, tabel, id_sumber, id_tujuan, coalesce(sidik, ''), now() FROM stg_eksemplar
-            WHERE hasil IN ('dibuat', 'diperbarui') AND id_sumber IS NOT NULL
-            ON CONFLICT (sumber_id, tabel, id_sumber) DO UPDATE SET
-                id_tujuan = EXCLUDED.id_tujuan, sidik = EXCLUDED.sidik, diimpor = EXCLUDED.diimpor
-            """,
-            [sesi.sumber.pk],
+        impor.simpan_peta(
+            sesi.sumber,
+            "stg_eksemplar",
+            "hasil IN ('dibuat', 'diperbarui') AND id_sumber IS NOT NULL",
         )
         c.execute("SELECT hasil, count(*) FROM stg_eksemplar GROUP BY 1")
         for hasil, n in c.fetchall():

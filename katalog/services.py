@@ -21,8 +21,10 @@ from pymarc import Field, Record
 
 from dispusip import akses, penomoran
 from dispusip.audit import catat
+from dispusip.models import PetaImpor
 from katalog import marc as marc_mod
 from katalog.models import (
+    CalonGabung,
     Eksemplar,
     Katalog,
     KategoriKoleksi,
@@ -38,6 +40,8 @@ MAKS_EKSEMPLAR_SEKALIGUS = 200
 IZIN_UBAH_KATALOG = "katalog.change_katalog"
 IZIN_TAMBAH_KATALOG = "katalog.add_katalog"
 IZIN_EKSEMPLAR = "katalog.change_eksemplar"
+# The source tables whose rows became catalogue records (katalog.impor).
+TABEL_IMPOR_KATALOG = ("marc", "catalogs", "template.koleksi", "slims.biblio")
 KOLOM_AUDIT = ("judul", "pengarang_teks", "penerbit", "tahun_terbit", "isbn", "nomor_panggil")
 
 
@@ -682,3 +686,67 @@ def tambah_eksemplar_impor(
     )
     segarkan_ketersediaan([katalog.pk])
     return baru
+
+
+def tandai_dipinjam_impor(pasangan: list[tuple[int, date]]) -> None:
+    """Items on loan in the system an import came from (its open loans): on loan here
+    too, with the due date the source gave. Circulation's loan rows record it."""
+    if not pasangan:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE katalog_eksemplar e SET status = %s, jatuh_tempo = t.tempo, diubah = now()
+            FROM unnest(%s::bigint[], %s::date[]) AS t(id, tempo) WHERE e.id = t.id
+            """,
+            [StatusEksemplar.DIPINJAM, [p[0] for p in pasangan], [p[1] for p in pasangan]],
+        )
+        cursor.execute(
+            "SELECT DISTINCT katalog_id FROM katalog_eksemplar WHERE id = ANY(%s)",
+            [[p[0] for p in pasangan]],
+        )
+        segarkan_ketersediaan([k for (k,) in cursor.fetchall()])
+
+
+def gabungkan_katalog(calon: CalonGabung, *, oleh: Pengguna, ip: str | None = None) -> Katalog:
+    """The cataloguer decided the imported record is the existing one: its items,
+    loans, holds and source mappings move there, and the imported record goes."""
+    akses.wajib_boleh(oleh, None, permission=IZIN_UBAH_KATALOG)
+    with transaction.atomic():
+        calon = CalonGabung.objects.select_for_update().get(pk=calon.pk)
+        if calon.status != CalonGabung.Status.MENUNGGU:
+            raise KatalogGagal(_("Usulan ini sudah diputuskan."))
+        baru, ada = calon.baru, calon.ada
+        # Every row that points at the imported record (circulation's loans and holds
+        # too) moves, without this app knowing those apps.
+        for rel in Katalog._meta.related_objects:
+            if rel.one_to_many and rel.related_model is not CalonGabung:
+                rel.related_model._base_manager.filter(**{rel.field.name: baru}).update(
+                    **{rel.field.name: ada}
+                )
+        PetaImpor.objects.filter(id_tujuan=baru.pk, tabel__in=TABEL_IMPOR_KATALOG).update(
+            id_tujuan=ada.pk
+        )
+        CalonGabung.objects.filter(ada=baru).update(ada=ada)
+        calon.status, calon.diputuskan, calon.diputuskan_oleh = (
+            CalonGabung.Status.DIGABUNG,
+            timezone.now(),
+            oleh,
+        )
+        calon.save()
+        judul = baru.judul_lengkap
+        CalonGabung.objects.filter(baru=baru).exclude(pk=calon.pk).delete()
+        calon.baru_id = ada.pk  # keep the decision on record after the imported row goes
+        calon.save(update_fields=["baru"])
+        baru.delete()
+        segarkan_ketersediaan([ada.pk])
+        catat(aksi="katalog.gabung", oleh=oleh, objek=ada, sebelum={"digabung": judul}, ip=ip)
+    return ada
+
+
+def pisahkan_katalog(calon: CalonGabung, *, oleh: Pengguna) -> None:
+    """Not the same work: both records stay; the candidate is closed."""
+    akses.wajib_boleh(oleh, None, permission=IZIN_UBAH_KATALOG)
+    CalonGabung.objects.filter(pk=calon.pk, status=CalonGabung.Status.MENUNGGU).update(
+        status=CalonGabung.Status.DIPISAH, diputuskan=timezone.now(), diputuskan_oleh=oleh
+    )

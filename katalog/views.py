@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html_join
@@ -31,7 +31,7 @@ from katalog.forms import (
     TambahEksemplarForm,
     UbahEksemplarForm,
 )
-from katalog.models import Eksemplar, Katalog, SumberDigital
+from katalog.models import CalonGabung, Eksemplar, Katalog, SumberDigital
 
 lihat = permission_required("katalog.view_katalog", raise_exception=True)
 ubah = permission_required("katalog.change_katalog", raise_exception=True)
@@ -401,3 +401,52 @@ def hapus_digital(request: AuthedRequest, pk: int, sumber_pk: int):
         sumber.berkas.delete(save=False)
     messages.success(request, _("Sumber digital dihapus."))
     return redirect(f"{sumber.katalog.get_staf_url()}#digital")
+
+
+@require_GET
+@staf_required
+@ubah
+def antrean_gabung(request: AuthedRequest):
+    """Imported records that may be the same work as one already catalogued, side by side."""
+    calon = list(
+        CalonGabung.objects.filter(status=CalonGabung.Status.MENUNGGU)
+        .select_related("baru", "ada")
+        .order_by("dibuat", "pk")[:50]
+    )
+    jumlah = dict(
+        Eksemplar.objects.filter(katalog__in={k for c in calon for k in (c.baru_id, c.ada_id)})
+        .values("katalog")
+        .annotate(n=models.Count("pk"))
+        .values_list("katalog", "n")
+    )
+    for c in calon:
+        c.pasangan = [
+            (_("Rekaman impor"), c.baru, jumlah.get(c.baru_id, 0)),
+            (_("Sudah ada di katalog"), c.ada, jumlah.get(c.ada_id, 0)),
+        ]
+    return render(
+        request,
+        "katalog/antrean_gabung.html",
+        {
+            "calon": calon,
+            "menunggu": CalonGabung.objects.filter(status=CalonGabung.Status.MENUNGGU).count(),
+        },
+    )
+
+
+@require_POST
+@staf_required
+@ubah
+def putuskan_gabung(request: AuthedRequest, pk: int, keputusan: str):
+    calon = get_object_or_404(CalonGabung, pk=pk)
+    if keputusan == "gabung":
+        try:
+            ada = services.gabungkan_katalog(calon, oleh=request.user, ip=alamat_klien(request))
+        except services.KatalogGagal as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Digabung ke “%(j)s”.") % {"j": ada.judul_lengkap})
+    elif keputusan == "pisah":
+        services.pisahkan_katalog(calon, oleh=request.user)
+        messages.success(request, _("Kedua rekaman tetap terpisah."))
+    return redirect("katalog:antrean_gabung")

@@ -11,10 +11,13 @@ class SirkulasiConfig(AppConfig):
     verbose_name = _("Sirkulasi")
 
     def ready(self) -> None:
+        from dispusip import impor
         from dispusip import registry as reg
         from dispusip.peran import Peran
         from sirkulasi import stats, tasks  # noqa: F401  (register tasks)
+        from sirkulasi.impor import PengimporSirkulasi
 
+        impor.daftarkan(PengimporSirkulasi())
         r = reg.registry
         r.add_nav(
             reg.NavEntry(

@@ -934,3 +934,40 @@ class AntreanDigital(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sumber_id} · {self.anggota_id} ({self.status})"
+
+
+class UsulanGabung(models.Model):
+    """Two members who may be the same person (same NIK, or same name and birth date),
+    found by an import from another source: never merged silently — staff decide."""
+
+    class Status(models.TextChoices):
+        MENUNGGU = "menunggu", _("Menunggu keputusan")
+        DIGABUNG = "digabung", _("Digabung")
+        DIPISAH = "dipisah", _("Bukan orang yang sama")
+
+    anggota = models.ForeignKey(
+        Anggota, models.CASCADE, related_name="+", verbose_name=_("anggota impor")
+    )
+    kandidat = models.ForeignKey(
+        Anggota, models.CASCADE, related_name="+", verbose_name=_("anggota yang sudah ada")
+    )
+    alasan = models.CharField(_("alasan"), max_length=200)
+    sumber = models.CharField(_("sumber impor"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.MENUNGGU, db_index=True
+    )
+    dibuat = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    diputuskan_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["dibuat", "pk"]
+        verbose_name = _("usulan gabung anggota")
+        verbose_name_plural = _("usulan gabung anggota")
+        constraints = [
+            models.UniqueConstraint(fields=["anggota", "kandidat"], name="usulan_gabung_unik")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.anggota_id} ≈ {self.kandidat_id}"

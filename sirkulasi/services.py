@@ -46,6 +46,7 @@ from sirkulasi.models import (
     Reservasi,
     StatusAnggota,
     Transit,
+    UsulanGabung,
     bersihkan_pindaian,
 )
 
@@ -1026,17 +1027,26 @@ def hilangkan(
         terlambat, jumlah = hitung_denda(pinjaman, aturan, timezone.localdate())
         if jumlah > 0:
             Denda.objects.create(
-                anggota=anggota, peminjaman=pinjaman, jenis=Denda.Jenis.KETERLAMBATAN,
-                jumlah=jumlah, cabang=cabang,
-                keterangan=_("%(n)s hari terlambat: %(j)s") % {"n": terlambat, "j": item.katalog.judul[:150]},
-            )  # fmt: skip
+                anggota=anggota,
+                peminjaman=pinjaman,
+                jenis=Denda.Jenis.KETERLAMBATAN,
+                jumlah=jumlah,
+                cabang=cabang,
+                keterangan=_("%(n)s hari terlambat: %(j)s")
+                % {"n": terlambat, "j": item.katalog.judul[:150]},
+            )
         biaya = biaya if biaya is not None else biaya_ganti(item)
         if biaya <= 0:
             raise SirkulasiGagal(_("Biaya penggantian harus lebih dari nol."))
         denda = Denda.objects.create(
-            anggota=anggota, peminjaman=pinjaman, jenis=Denda.Jenis.HILANG, jumlah=biaya,
-            cabang=cabang, keterangan=_("Pengganti %(b)s: %(j)s") % {"b": item.barcode, "j": item.katalog.judul[:150]},
-        )  # fmt: skip
+            anggota=anggota,
+            peminjaman=pinjaman,
+            jenis=Denda.Jenis.HILANG,
+            jumlah=biaya,
+            cabang=cabang,
+            keterangan=_("Pengganti %(b)s: %(j)s")
+            % {"b": item.barcode, "j": item.katalog.judul[:150]},
+        )
         catat(
             aksi="peminjaman.hilang",
             oleh=oleh,
@@ -1085,9 +1095,13 @@ def tagih_kerusakan(
             raise SirkulasiGagal(_("Peminjam tidak lagi tercatat (riwayat sudah dianonimkan)."))
         item = cari_eksemplar(pinjaman.eksemplar.barcode, kunci=True)
         denda = Denda.objects.create(
-            anggota=pinjaman.anggota, peminjaman=pinjaman, jenis=Denda.Jenis.RUSAK, jumlah=biaya,
-            cabang=cabang, keterangan=f"{item.barcode}: {keterangan.strip()[:200]}",
-        )  # fmt: skip
+            anggota=pinjaman.anggota,
+            peminjaman=pinjaman,
+            jenis=Denda.Jenis.RUSAK,
+            jumlah=biaya,
+            cabang=cabang,
+            keterangan=f"{item.barcode}: {keterangan.strip()[:200]}",
+        )
         # The return may already have set it aside for a hold: that hold waits again.
         Reservasi.objects.filter(eksemplar=item, status__in=Reservasi.AKTIF).exclude(
             status=Reservasi.Status.MENUNGGU
@@ -1136,21 +1150,28 @@ def catat_kunjungan(
             return sudah, False
         return (
             Kunjungan.objects.create(
-                cabang=cabang, anggota=anggota, tujuan=tujuan, petugas=oleh,
-                kategori_anggota_id=anggota.kategori_id, jenis_kelamin=anggota.jenis_kelamin,
+                cabang=cabang,
+                anggota=anggota,
+                tujuan=tujuan,
+                petugas=oleh,
+                kategori_anggota_id=anggota.kategori_id,
+                jenis_kelamin=anggota.jenis_kelamin,
                 institusi=anggota.institusi,
             ),
             True,
-        )  # fmt: skip
+        )
     if not nama.strip():
         raise SirkulasiGagal(_("Pindai kartu anggota atau isi nama tamu."))
     return (
         Kunjungan.objects.create(
-            cabang=cabang, nama=nama.strip(), institusi=institusi.strip(), tujuan=tujuan,
+            cabang=cabang,
+            nama=nama.strip(),
+            institusi=institusi.strip(),
+            tujuan=tujuan,
             petugas=oleh,
         ),
         True,
-    )  # fmt: skip
+    )
 
 
 def catat_baca_di_tempat(barcode: str, *, cabang: Cabang, oleh: Pengguna) -> BacaDiTempat:
@@ -1220,9 +1241,18 @@ def calon_duplikat(anggota: Anggota):
 
 
 ISIAN_KOSONG_DIISI = (
-    "jenis_identitas", "nomor_identitas", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
-    "alamat", "telepon", "email", "pekerjaan", "pendidikan", "institusi",
-)  # fmt: skip
+    "jenis_identitas",
+    "nomor_identitas",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "alamat",
+    "telepon",
+    "email",
+    "pekerjaan",
+    "pendidikan",
+    "institusi",
+)
 
 
 def gabungkan_anggota(utama: Anggota, duplikat: Anggota, *, oleh: Pengguna) -> Anggota:
@@ -1339,3 +1369,17 @@ def utamakan_reservasi(hold: Reservasi, *, alasan: str, oleh: Pengguna) -> Reser
             alasan=alasan.strip(),
         )
     return hold
+
+
+def tolak_usulan_gabung(usulan, *, oleh: Pengguna) -> None:
+    """Staff compared them: two different people. Both stay; the proposal is closed."""
+    akses.wajib_boleh(oleh, usulan.anggota.unit_id, permission=IZIN_ANGGOTA)
+    UsulanGabung.objects.filter(pk=usulan.pk).update(
+        status=UsulanGabung.Status.DIPISAH, diputuskan_oleh=oleh
+    )
+    catat(
+        aksi="anggota.bukan_duplikat",
+        oleh=oleh,
+        objek=usulan.anggota,
+        sesudah={"kandidat": usulan.kandidat.nomor},
+    )

@@ -33,6 +33,12 @@ urlpatterns = [
     path("anggota/", views.anggota_daftar, name="anggota_daftar"),
     path("anggota/baru/", views.anggota_baru, name="anggota_baru"),
     path("anggota/kartu/", views.kartu, name="kartu"),
+    path("anggota/usulan-gabung/", views.usulan_gabung, name="usulan_gabung"),
+    path(
+        "anggota/usulan-gabung/<int:pk>/<str:keputusan>/",
+        views.putuskan_usulan,
+        name="putuskan_usulan",
+    ),
     path("anggota/<int:pk>/", views.anggota_detail, name="anggota_detail"),
     path("anggota/<int:pk>/ubah/", views.anggota_ubah, name="anggota_ubah"),
     path("anggota/<int:pk>/foto/", views.anggota_foto, name="anggota_foto"),

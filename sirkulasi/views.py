@@ -54,6 +54,7 @@ from sirkulasi.models import (
     Peminjaman,
     Reservasi,
     StatusAnggota,
+    UsulanGabung,
 )
 from sirkulasi.pemberitahuan import saluran_untuk
 from sirkulasi.services import SirkulasiGagal
@@ -824,3 +825,46 @@ def anggota_aksi(request: AuthedRequest, pk: int, aksi: str):
     except SirkulasiGagal as exc:
         messages.error(request, str(exc))
     return redirect("sirkulasi:anggota_detail", pk)
+
+
+@require_GET
+@staf_required
+@permission_required("sirkulasi.change_anggota", raise_exception=True)
+def usulan_gabung(request: AuthedRequest):
+    """Members an import found twice (same NIK, or same name and birth date), side by side."""
+    usulan = (
+        UsulanGabung.objects.filter(status=UsulanGabung.Status.MENUNGGU)
+        .select_related(
+            "anggota__kategori", "anggota__cabang", "kandidat__kategori", "kandidat__cabang"
+        )
+        .order_by("dibuat", "pk")
+    )
+    daftar = list(usulan[:50])
+    for u in daftar:
+        u.pasangan = [(_("Anggota hasil impor"), u.anggota), (_("Sudah ada"), u.kandidat)]
+    return render(
+        request,
+        "sirkulasi/usulan_gabung.html",
+        {"usulan": daftar, "menunggu": usulan.count()},
+    )
+
+
+@require_POST
+@staf_required
+@permission_required("sirkulasi.change_anggota", raise_exception=True)
+def putuskan_usulan(request: AuthedRequest, pk: int, keputusan: str):
+    usulan = get_object_or_404(UsulanGabung, pk=pk, status=UsulanGabung.Status.MENUNGGU)
+    if keputusan == "gabung":
+        try:
+            utama = services.gabungkan_anggota(usulan.kandidat, usulan.anggota, oleh=request.user)
+        except SirkulasiGagal as exc:
+            messages.error(request, " ".join(exc.alasan))
+        else:
+            messages.success(
+                request,
+                _("Digabung ke %(u)s; nomor lamanya tetap dapat dipindai.") % {"u": utama.nomor},
+            )
+    elif keputusan == "pisah":
+        services.tolak_usulan_gabung(usulan, oleh=request.user)
+        messages.success(request, _("Keduanya tetap anggota yang berbeda."))
+    return redirect("sirkulasi:usulan_gabung")

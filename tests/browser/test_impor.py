@@ -55,3 +55,49 @@ def test_impor_tabel_inlislite_dengan_pemetaan_kategori(
     assert "020 $a" in laporan and "978-979-1227-00-2" in laporan
     assert Katalog.objects.count() == 3
     assert Eksemplar.objects.get(barcode="00000120003").kategori == kategori["anak"]
+
+
+def test_katalogisasi_memutuskan_antrean_gabung(page, live_server, admin_dispusip, buat_rekaman):
+    from katalog.models import CalonGabung
+
+    ada = buat_rekaman("Laskar pelangi", tahun_terbit="2008", penerbit="Bentang")
+    baru = buat_rekaman("Laskar pelangi", tahun_terbit="2015", penerbit="Bentang Pustaka")
+    CalonGabung.objects.create(
+        baru=baru, ada=ada, alasan="Judul dan pengarang sama", sumber="SLiMS"
+    )
+    masuk(page, live_server, admin_dispusip.username, PASSWORD)
+    page.goto(f"{live_server.url}/staf/katalog/")
+    page.get_by_role("link", name="Antrean gabung").click()
+    kartu = page.locator(".calon-gabung")
+    expect(kartu).to_contain_text("Bentang Pustaka")
+    expect(kartu).to_contain_text("2008")
+    page.screenshot(path=str(SHOTS / "katalog-antrean-gabung.png"), full_page=True)
+    kartu.get_by_role("button", name="Gabungkan ke rekaman yang sudah ada").click()
+    expect(page.locator(".alert-success").first).to_contain_text("Digabung")
+    expect(page.locator("body")).to_contain_text("Tidak ada rekaman yang menunggu keputusan.")
+    assert not Katalog.objects.filter(pk=baru.pk).exists()
+
+
+def test_sirkulasi_memutuskan_usulan_gabung_anggota(
+    page, live_server, admin_dispusip, buat_anggota
+):
+    from datetime import date
+
+    from sirkulasi.models import Anggota, UsulanGabung
+
+    ada = buat_anggota("Siti Nurhaliza", tanggal_lahir=date(2001, 7, 12))
+    impor = buat_anggota(
+        "SITI NURHALIZA", tanggal_lahir=date(2001, 7, 12), alamat="Jl. Kramat Raya 12"
+    )
+    UsulanGabung.objects.create(anggota=impor, kandidat=ada, alasan="Nama dan tanggal lahir sama")
+    masuk(page, live_server, admin_dispusip.username, PASSWORD)
+    page.goto(f"{live_server.url}/sirkulasi/anggota/")
+    page.get_by_role("link", name="Usulan gabung").click()
+    kartu = page.locator(".usulan-gabung")
+    expect(kartu).to_contain_text("Jl. Kramat Raya 12")
+    expect(kartu).to_contain_text(ada.nomor)
+    page.screenshot(path=str(SHOTS / "anggota-usulan-gabung.png"), full_page=True)
+    kartu.get_by_role("button", name="Orang yang sama: gabungkan").click()
+    expect(page.locator(".alert-success").first).to_contain_text(ada.nomor)
+    assert Anggota.objects.count() == 1
+    assert Anggota.objects.cari_kode(impor.nomor).get() == ada

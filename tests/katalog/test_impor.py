@@ -426,3 +426,33 @@ def test_pekerja_mati_di_tengah_impor_tidak_meninggalkan_apa_pun(cabang, kategor
     assert selesai.returncode == 0, selesai.stdout + selesai.stderr
     assert Katalog.objects.count() == 12000
     assert "Rekaman katalog: Dibuat: 12.000" in selesai.stdout
+
+
+def test_antrean_gabung_menggabungkan_atau_memisahkan(jalankan, client, admin_dispusip):
+    from django.urls import reverse
+
+    jalankan(mrc(rekaman("Laskar pelangi", "INLIS1", tahun_terbit="2008", induk=["A1"])))
+    jalankan(
+        mrc(
+            rekaman("Laskar pelangi", "X1", tahun_terbit="2015", induk=["B1"]),
+            rekaman("Ronggeng", "X2"),
+        ),
+        sumber="Lain",
+    )
+    jalankan(mrc(rekaman("Ronggeng", "X3", tahun_terbit="1990")), sumber="Lain lagi")
+    calon = CalonGabung.objects.get(baru__nomor_kontrol="X1")
+    client.force_login(admin_dispusip)
+    html = client.get(reverse("katalog:antrean_gabung")).content.decode()
+    assert "Laskar pelangi" in html and "Gabungkan ke rekaman yang sudah ada" in html
+    client.post(reverse("katalog:putuskan_gabung", args=[calon.pk, "gabung"]))
+    calon.refresh_from_db()
+    assert calon.status == "digabung"
+    assert not Katalog.objects.filter(nomor_kontrol="X1").exists()
+    laskar = Katalog.objects.get(nomor_kontrol="INLIS1")
+    assert set(laskar.eksemplar.values_list("nomor_induk", flat=True)) == {"A1", "B1"}
+    # A re-import of the merged record from that source updates the surviving one.
+    assert PetaImpor.objects.get(id_sumber="X1").id_tujuan == laskar.pk
+    lain = CalonGabung.objects.get(status="menunggu")
+    client.post(reverse("katalog:putuskan_gabung", args=[lain.pk, "pisah"]))
+    lain.refresh_from_db()
+    assert lain.status == "dipisah" and Katalog.objects.filter(judul="Ronggeng").count() == 2

@@ -43,7 +43,9 @@ class Command(BaseCommand):
                     self.stdout.write(f"{b.nama}: {b.tabel}")
             # The source defaults to one named after the file, so a re-run stays idempotent.
             nama_sumber = o["sumber"] or Path(o["berkas"][0]).stem
-            job = Job.objects.create(kind="dispusip.impor", params={"sumber": nama_sumber})
+            job = Job.objects.create(
+                kind="dispusip.impor", params={"sumber": nama_sumber, "kemajuan_persen": True}
+            )
             sesi = impor.Sesi(
                 sumber=impor.sumber(nama_sumber),
                 cabang=cabang,

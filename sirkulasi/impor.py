@@ -1,0 +1,1004 @@
+"""Circulation's part of imports: members, then open loans, unpaid fines, open holds
+and the visitor log, so service and statistics continue from the first day.
+
+Sources (../shared/reference/inlislite.md §1.2, §1.4, §2.4, §3.3): Inlislite's
+`members` table with its lookups (jenis_anggota, master_jenis_identitas,
+jenis_kelamin, master_pendidikan, master_pekerjaan, status_anggota), the member
+template (49 columns by header, or the older 40-column one with Excel serial
+dates), SLiMS member exports (18 or 19 columns), and Inlislite's
+collectionloanitems, pelanggaran, bookinglogs and memberguesses.
+
+Members go through a TEMP staging table and set-based SQL like the catalogue.
+A member number another source already uses gets a new province number, the
+old one kept (with the source's prefix) as an alias that scans; the same person
+from another source (same NIK, or same name and birth date) is created and
+proposed for merging (UsulanGabung), never merged silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dispusip import impor, pembaca, penomoran
+from dispusip.audit import catat
+from dispusip.impor import BARU, PERINGATAN, BagianPratinjau, LookupBaru, Pengimpor, Sesi
+from katalog import services as katalog_services
+from sirkulasi.models import (
+    Anggota,
+    Denda,
+    JenisIdentitas,
+    JenisKelamin,
+    KategoriAnggota,
+    Kunjungan,
+    Peminjaman,
+    Reservasi,
+    StatusAnggota,
+)
+
+ANGGOTA, PINJAM, DENDA, RESERVASI, KUNJUNGAN = (
+    "anggota",
+    "peminjaman",
+    "denda",
+    "reservasi",
+    "kunjungan",
+)
+LOOKUP = {
+    "jenisanggota": "jenis_anggota",
+    "masterjenisidentitas": "master_jenis_identitas",
+    "jeniskelamin": "jenis_kelamin",
+    "masterpendidikan": "master_pendidikan",
+    "masterpekerjaan": "master_pekerjaan",
+    "statusanggota": "status_anggota",
+}
+KOLOM_ANGGOTA = [
+    ("nomor_baris", "integer"),
+    ("berkas", "text"),
+    ("tabel", "text"),
+    ("id_sumber", "text"),
+    ("sidik", "text"),
+    ("hasil", "text"),
+    ("id_tujuan", "bigint"),
+    ("usulan", "bigint"),
+    ("alasan", "text"),
+    ("alias", "text"),
+    ("nomor", "text"),
+    ("nama", "text"),
+    ("jenis_identitas", "text"),
+    ("nomor_identitas", "text"),
+    ("tempat_lahir", "text"),
+    ("tanggal_lahir", "date"),
+    ("jenis_kelamin", "text"),
+    ("alamat", "text"),
+    ("telepon", "text"),
+    ("email", "text"),
+    ("pekerjaan", "text"),
+    ("pendidikan", "text"),
+    ("institusi", "text"),
+    ("kategori_id", "bigint"),
+    ("unit_id", "bigint"),
+    ("cabang_id", "bigint"),
+    ("terdaftar", "date"),
+    ("berlaku_sampai", "date"),
+    ("status", "text"),
+]
+DATA = [k for k, _t in KOLOM_ANGGOTA[10:]]
+
+
+k = impor.kunci_kolom
+id_bersih = impor.id_bersih
+_baris = impor.baris_berkunci
+_stem = impor.nama_tabel
+
+
+# --- values ----------------------------------------------------------------------------
+
+
+def jenis_identitas(nama: str, nomor: str) -> str:
+    n = (nama or "").casefold()
+    if "pelajar" in n or "siswa" in n:
+        return JenisIdentitas.KARTU_PELAJAR
+    if "mahasiswa" in n:
+        return JenisIdentitas.KARTU_MAHASISWA
+    if "keluarga" in n or n == "kk":
+        return JenisIdentitas.KK
+    if "sim" in n.split():
+        return JenisIdentitas.SIM
+    if "paspor" in n or "passport" in n:
+        return JenisIdentitas.PASPOR
+    if "ktp" in n or "nik" in n or (not n and re.fullmatch(r"\d{16}", nomor or "")):
+        return JenisIdentitas.KTP
+    return JenisIdentitas.LAINNYA
+
+
+def jenis_kelamin(nilai: str, *, slims: bool = False) -> str:
+    n = (nilai or "").strip().casefold()
+    if slims:
+        return {"1": JenisKelamin.LAKI_LAKI, "0": JenisKelamin.PEREMPUAN}.get(n, "")
+    if n in ("1", "l", "m") or n.startswith(("laki", "pria", "male")):
+        return JenisKelamin.LAKI_LAKI
+    if n in ("2", "p", "f") or n.startswith(("perempuan", "wanita", "female")):
+        return JenisKelamin.PEREMPUAN
+    return ""
+
+
+def status_anggota(nilai: str) -> str:
+    n = (nilai or "").casefold()
+    if any(x in n for x in ("blokir", "tangguh", "tidak", "non", "suspend", "inactive")):
+        return StatusAnggota.DITANGGUHKAN
+    return StatusAnggota.AKTIF
+
+
+class Pemeta:
+    """Member categories as mapped in the preview; lookups of Inlislite's id columns."""
+
+    def __init__(self, sesi: Sesi) -> None:
+        self.sesi = sesi
+        self.kategori = {x.nama.casefold(): x for x in KategoriAnggota.objects.all()}
+        self.umum = (
+            KategoriAnggota.objects.filter(kode="umum").first()
+            or next(iter(self.kategori.values()), None)
+            or KategoriAnggota.objects.create(kode="umum", nama=_("Umum"))
+        )
+        self.nama = {t: {} for t in LOOKUP.values()}
+        for tabel in self.nama:
+            for b in sesi.tabel(tabel):
+                for _n, r in _baris(b):
+                    nilai = next(
+                        (r[c] for c in ("jenisanggota", "nama", "name", "pekerjaan") if r.get(c)),
+                        "",
+                    )
+                    self.nama[tabel][id_bersih(r.get("id", ""))] = nilai
+
+    def lookup(self, tabel: str, nilai: str) -> str:
+        return self.nama[tabel].get(id_bersih(nilai), "") if nilai else ""
+
+    def id_kategori(self, nama: str) -> KategoriAnggota:
+        nama = " ".join((nama or "").split())
+        if not nama:
+            return self.umum
+        pilihan = self.sesi.pilihan("kategori_anggota", nama)
+        if pilihan and pilihan != BARU:
+            return KategoriAnggota.objects.get(pk=int(pilihan))
+        if nama.casefold() in self.kategori:
+            return self.kategori[nama.casefold()]
+        if pilihan == BARU:
+            kode = slugify(nama)[:24] or "kategori"
+            if KategoriAnggota.objects.filter(kode=kode).exists():
+                kode = f"{kode[:20]}-{KategoriAnggota.objects.count()}"
+            baru = KategoriAnggota.objects.create(kode=kode, nama=nama[:100])
+            self.kategori[nama.casefold()] = baru
+            return baru
+        return self.umum
+
+
+# --- readers ---------------------------------------------------------------------------
+
+
+_tanggal = impor.tanggal
+
+
+def _waktu(sesi, berkas, nomor, kolom, nilai) -> datetime | None:
+    hari = _tanggal(sesi, berkas, nomor, kolom, nilai)
+    if hari is None:
+        return None
+    jam = re.search(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", nilai or "")
+    t = time(int(jam[1]), int(jam[2]), int(jam[3] or 0)) if jam else time(9, 0)
+    return timezone.make_aware(datetime.combine(hari, t))
+
+
+def _anggota_inlislite(sesi: Sesi, p: Pemeta, b, nomor: int, r: dict) -> dict:
+    identitas = r.get("identityno", "")
+    return {
+        "id_sumber": id_bersih(r.get("id", "")) or r.get("memberno", ""),
+        "nomor": r.get("memberno", ""),
+        "nama": r.get("fullname", ""),
+        "jenis_identitas": jenis_identitas(
+            p.lookup("master_jenis_identitas", r.get("identitytypeid", "")), identitas
+        ),
+        "nomor_identitas": identitas,
+        "tempat_lahir": r.get("placeofbirth", ""),
+        "tanggal_lahir": _tanggal(sesi, b.nama, nomor, "DateOfBirth", r.get("dateofbirth", "")),
+        "jenis_kelamin": jenis_kelamin(
+            p.lookup("jenis_kelamin", r.get("sexid", "")) or r.get("sexid", "")
+        ),
+        "alamat": ", ".join(
+            x
+            for x in (
+                r.get("addressnow") or r.get("address", ""),
+                r.get("kelurahan", ""),
+                r.get("kecamatan", ""),
+                r.get("city", ""),
+            )
+            if x
+        ),
+        "telepon": r.get("nohp") or r.get("phone", ""),
+        "email": r.get("email", ""),
+        "pekerjaan": p.lookup("master_pekerjaan", r.get("jobid", "")),
+        "pendidikan": p.lookup("master_pendidikan", r.get("educationlevelid", "")),
+        "institusi": r.get("institutionname", ""),
+        "kategori": p.lookup("jenis_anggota", r.get("jenisanggotaid", "")),
+        "terdaftar": _tanggal(sesi, b.nama, nomor, "RegisterDate", r.get("registerdate", "")),
+        "berlaku_sampai": _tanggal(sesi, b.nama, nomor, "EndDate", r.get("enddate", "")),
+        "status": status_anggota(p.lookup("status_anggota", r.get("statusanggotaid", ""))),
+        "data": r,
+    }
+
+
+def _anggota_template(sesi: Sesi, b, nomor: int, r: dict) -> dict:
+    """Inlislite's member template: 49 columns, or the older 40 (Excel serial dates)."""
+    identitas = r.get("noidentitas", "")
+    alamat = r.get("alamattempattinggalsekarang") or r.get("alamatsesuaiktp") or r.get("alamat", "")
+    return {
+        "id_sumber": r.get("noanggota", ""),
+        "nomor": r.get("noanggota", ""),
+        "nama": r.get("nama", ""),
+        "jenis_identitas": jenis_identitas(r.get("jenisidentitas", ""), identitas),
+        "nomor_identitas": identitas,
+        "tempat_lahir": r.get("tempatlahir", ""),
+        "tanggal_lahir": _tanggal(sesi, b.nama, nomor, "TANGGAL LAHIR", r.get("tanggallahir", "")),
+        "jenis_kelamin": jenis_kelamin(r.get("jeniskelamin", "")),
+        "alamat": alamat,
+        "telepon": r.get("nohp") or r.get("notelprumah", ""),
+        "email": r.get("alamatemail", ""),
+        "pekerjaan": r.get("pekerjaan", ""),
+        "pendidikan": r.get("pendidikanterakhir", ""),
+        "institusi": r.get("namainstitusi", ""),
+        "kategori": r.get("jenisanggota", ""),
+        "terdaftar": _tanggal(
+            sesi, b.nama, nomor, "TANGGAL PENDAFTARAN", r.get("tanggalpendaftaran", "")
+        ),
+        "berlaku_sampai": _tanggal(
+            sesi,
+            b.nama,
+            nomor,
+            "TANGGAL AKHIR BERLAKU",
+            r.get("tanggalakhirberlaku") or r.get("tanggalberlakuakhir", ""),
+        ),
+        "status": status_anggota(r.get("statusanggota", "")),
+        "data": r,
+    }
+
+
+SLIMS_ANGGOTA = (
+    "member_id",
+    "member_name",
+    "gender",
+    "member_type_name",
+    "member_email",
+    "member_address",
+    "postal_code",
+    "inst_name",
+    "is_new",
+    "member_image",
+    "pin",
+    "member_phone",
+    "member_fax",
+    "member_since_date",
+    "register_date",
+    "expire_date",
+    "birth_date",
+    "member_notes",
+)
+
+
+def _anggota_slims(sesi: Sesi, b, nomor: int, isi: list[str]) -> dict:
+    r = dict(zip(SLIMS_ANGGOTA, [*isi, *[""] * 18][:18], strict=True))
+    return {
+        "id_sumber": r["member_id"],
+        "nomor": r["member_id"],
+        "nama": r["member_name"],
+        "jenis_identitas": jenis_identitas("", r["pin"]),
+        "nomor_identitas": r["pin"],
+        "tempat_lahir": "",
+        "tanggal_lahir": _tanggal(sesi, b.nama, nomor, "birth_date", r["birth_date"]),
+        "jenis_kelamin": jenis_kelamin(r["gender"], slims=True),
+        "alamat": r["member_address"],
+        "telepon": r["member_phone"],
+        "email": r["member_email"],
+        "pekerjaan": "",
+        "pendidikan": "",
+        "institusi": r["inst_name"],
+        "kategori": r["member_type_name"],
+        "terdaftar": _tanggal(sesi, b.nama, nomor, "register_date", r["register_date"]),
+        "berlaku_sampai": _tanggal(sesi, b.nama, nomor, "expire_date", r["expire_date"]),
+        "status": StatusAnggota.AKTIF,
+        "data": r,  # the password column (19th), if any, is never read
+    }
+
+
+# --- the importer ----------------------------------------------------------------------
+
+
+class PengimporSirkulasi(Pengimpor):
+    kode = "sirkulasi"
+    urutan = 20  # after the catalogue: loans point at its items
+    izin = "sirkulasi.add_anggota"
+    entitas = {
+        ANGGOTA: gettext_lazy("Anggota"),
+        PINJAM: gettext_lazy("Peminjaman"),
+        DENDA: gettext_lazy("Denda belum dibayar"),
+        RESERVASI: gettext_lazy("Reservasi"),
+        KUNJUNGAN: gettext_lazy("Kunjungan (buku tamu)"),
+    }
+    FORMAT = {
+        "members": "inlislite-tabel",
+        **{v: "inlislite-tabel" for v in LOOKUP.values()},
+        "collectionloanitems": "inlislite-tabel",
+        "pelanggaran": "inlislite-tabel",
+        "bookinglogs": "inlislite-tabel",
+        "memberguesses": "inlislite-tabel",
+        "template_anggota": "inlislite-template",
+        "slims.member": "slims",
+    }
+    tabel = tuple(FORMAT)
+    TABEL_ANGGOTA = ("members", "template_anggota", "slims.member")
+
+    def format_tabel(self, tabel: str) -> str:
+        return self.FORMAT[tabel]
+
+    def kenali(self, berkas: pembaca.BerkasMasuk, kepala: list[list[str]]) -> str:
+        if not kepala:
+            return ""
+        h = {k(c) for c in kepala[0]}
+        if {"memberno", "fullname"} <= h:
+            return "members"
+        if {"noanggota", "nama", "jenisanggota"} <= h:
+            return "template_anggota"
+        if {"memberid", "membername"} <= h:
+            return "slims.member"
+        if {"collectionloanid", "loandate", "collectionid"} <= h:
+            return "collectionloanitems"
+        if {"jumlahdenda", "paid"} <= h:
+            return "pelanggaran"
+        if {"memberid", "collectionid", "bookingdate"} <= h:
+            return "bookinglogs"
+        if {"noanggota", "nama"} <= h and "memberguess" in _stem(berkas.nama):
+            return "memberguesses"
+        stem = _stem(berkas.nama)
+        for akhir, tabel in LOOKUP.items():
+            if stem.endswith(akhir) and "id" in h:
+                return tabel
+        if "member" in stem and len(kepala[0]) in (18, 19):
+            return "slims.member"
+        return ""
+
+    # --- preview ----------------------------------------------------------------
+
+    def _anggota(self, sesi: Sesi, p: Pemeta) -> Iterator[tuple[str, int, dict]]:
+        for b in sesi.tabel("members"):
+            for nomor, r in _baris(b):
+                yield b.nama, nomor, _anggota_inlislite(sesi, p, b, nomor, r)
+        for b in sesi.tabel("template_anggota"):
+            for nomor, r in _baris(b):
+                yield b.nama, nomor, _anggota_template(sesi, b, nomor, r)
+        for b in sesi.tabel("slims.member"):
+            for nomor, isi in enumerate(b.baris(), start=1):
+                if not any(x.strip() for x in isi) or (
+                    nomor == 1 and "memberid" in {k(x) for x in isi}
+                ):
+                    continue
+                yield b.nama, nomor, _anggota_slims(sesi, b, nomor, [x.strip() for x in isi])
+
+    def pratinjau(self, sesi: Sesi) -> list[BagianPratinjau]:
+        if not sesi.ada(*self.TABEL_ANGGOTA):
+            return []
+        p = Pemeta(sesi)
+        contoh = []
+        for _berkas, _nomor, a in self._anggota(sesi, p):
+            contoh.append(
+                [
+                    a["nomor"],
+                    a["nama"],
+                    a["jenis_identitas"],
+                    a["nomor_identitas"],
+                    a["tanggal_lahir"] or "",
+                    a["kategori"],
+                    a["berlaku_sampai"] or "",
+                ]
+            )
+            if len(contoh) >= 5:
+                break
+        return [
+            BagianPratinjau(
+                judul=str(self.entitas[ANGGOTA]),
+                berkas="",
+                kolom_dipakai=[],
+                kolom_diabaikan=[],
+                kepala=[
+                    _("Nomor"),
+                    _("Nama"),
+                    _("Identitas"),
+                    _("Nomor identitas"),
+                    _("Tanggal lahir"),
+                    _("Kategori"),
+                    _("Berlaku sampai"),
+                ],
+                contoh=contoh,
+            )
+        ]
+
+    def lookup(self, sesi: Sesi) -> list[LookupBaru]:
+        if not sesi.ada(*self.TABEL_ANGGOTA):
+            return []
+        p = Pemeta(sesi)
+        jumlah = Counter(a["kategori"] for _b, _n, a in self._anggota(sesi, p) if a["kategori"])
+        pilihan = [(str(x.pk), x.nama) for x in KategoriAnggota.objects.all()]
+        return [
+            LookupBaru("kategori_anggota", _("Kategori anggota"), nama, n, pilihan, saran=BARU)
+            for nama, n in sorted(jumlah.items())
+            if nama.casefold() not in p.kategori
+        ]
+
+    # --- run --------------------------------------------------------------------
+
+    def jalankan(self, sesi: Sesi) -> None:
+        p = Pemeta(sesi)
+        if sesi.ada(*self.TABEL_ANGGOTA):
+            sesi.tahap(1, 2, _("Membaca anggota…"))
+            MuatAnggota(sesi, p).jalankan(self._anggota(sesi, p))
+        sesi.tahap(2, 2, _("Membaca peminjaman, denda, reservasi, dan kunjungan…"))
+        peta_anggota = _peta(sesi, self.TABEL_ANGGOTA)
+        nomor_anggota = _nomor_sumber(sesi)
+        for b in sesi.tabel("collectionloanitems"):
+            _pinjaman(sesi, b, peta_anggota)
+        for b in sesi.tabel("pelanggaran"):
+            _denda(sesi, b, peta_anggota)
+        for b in sesi.tabel("bookinglogs"):
+            _reservasi(sesi, b, nomor_anggota)
+        for b in sesi.tabel("memberguesses"):
+            _kunjungan(sesi, b, nomor_anggota)
+
+
+# --- members: staged and merged --------------------------------------------------------
+
+
+class MuatAnggota:
+    def __init__(self, sesi: Sesi, pemeta: Pemeta) -> None:
+        self.sesi, self.pemeta = sesi, pemeta
+        self.dilihat: set[str] = set()
+        self.nomor_dipakai: set[str] = set()
+        impor.buat_staging("stg_anggota", KOLOM_ANGGOTA)
+
+    def jalankan(self, baris: Iterator[tuple[str, int, dict]]) -> None:
+        n = 0
+        for batch in impor.per_batch(baris):
+            impor.salin("stg_anggota", [k for k, _t in KOLOM_ANGGOTA], self._batch(batch))
+            n += len(batch)
+            self.sesi.maju(0, 1, _("%(n)s anggota dibaca…") % {"n": f"{n:,}".replace(",", ".")})
+        self._gabungkan()
+
+    def _batch(self, batch: list[tuple[str, int, dict]]) -> list[list]:
+        sesi = self.sesi
+        sah = []
+        for berkas, nomor, a in batch:
+            kunci = a["id_sumber"]
+            if not a["nama"]:
+                sesi.masalah(
+                    berkas, nomor, "NAMA", "", _("Nama anggota kosong; baris tidak diimpor.")
+                )
+                sesi.catat(ANGGOTA, "ditolak")
+                continue
+            if not kunci or kunci in self.dilihat:
+                sesi.masalah(
+                    berkas,
+                    nomor,
+                    "NO ANGGOTA",
+                    kunci,
+                    _("Nomor anggota kosong atau muncul dua kali dalam berkas."),
+                )
+                sesi.catat(ANGGOTA, "ditolak")
+                continue
+            self.dilihat.add(kunci)
+            if a["jenis_identitas"] in (JenisIdentitas.KTP, JenisIdentitas.KK) and not re.fullmatch(
+                r"\d{16}", a["nomor_identitas"]
+            ):
+                sesi.masalah(
+                    berkas,
+                    nomor,
+                    "NO. IDENTITAS",
+                    a["nomor_identitas"],
+                    _("NIK harus 16 angka; disimpan sebagai identitas lain."),
+                    PERINGATAN,
+                )
+                a["jenis_identitas"] = JenisIdentitas.LAINNYA
+            sah.append((berkas, nomor, a))
+        peta = _peta_batch(sesi, "anggota", [a["id_sumber"] for _b, _n, a in sah])
+        dipakai = self._nomor_terpakai([a["nomor"] for _b, _n, a in sah])
+        nik = self._sama(sah)
+        hasil, perlu_nomor = [], []
+        for berkas, nomor, a in sah:
+            kategori = self.pemeta.id_kategori(a["kategori"])
+            a["kategori_id"] = kategori.pk
+            a["cabang_id"], a["unit_id"] = sesi.cabang.pk, sesi.cabang.unit_id
+            a["terdaftar"] = a["terdaftar"] or timezone.localdate()
+            a["berlaku_sampai"] = a["berlaku_sampai"] or (
+                a["terdaftar"] + timedelta(days=30 * kategori.masa_berlaku_bulan)
+            )
+            sidik = impor.sidik(a["data"])
+            lama = peta.get(a["id_sumber"])
+            baris = [nomor, berkas, "anggota", a["id_sumber"], sidik]
+            if lama is not None:
+                id_tujuan, sidik_lama, diimpor, diubah = lama
+                status = (
+                    "tetap"
+                    if sidik_lama == sidik
+                    else ("konflik" if diubah > diimpor else "diperbarui")
+                )
+                hasil.append([*baris, status, id_tujuan, None, None, None, *self._data(a)])
+                continue
+            alias = None
+            if a["nomor"] in dipakai or a["nomor"] in self.nomor_dipakai or not a["nomor"]:
+                perlu_nomor.append(len(hasil))
+                alias = f"{sesi.sumber.awalan}{a['nomor']}"[:50] if a["nomor"] else None
+            self.nomor_dipakai.add(a["nomor"])
+            usulan, alasan = nik.get(a["id_sumber"], (None, None))
+            if usulan is not None and alasan == "nik":
+                # The identity number is unique in the province: kept off the new row
+                # until staff decide (merging fills it back in).
+                a["nomor_identitas"] = ""
+            hasil.append([*baris, "dibuat", None, usulan, alasan, alias, *self._data(a)])
+        if perlu_nomor:
+            baru = penomoran.alokasikan(
+                "sirkulasi.nomor_anggota",
+                jumlah=len(perlu_nomor),
+                terpakai=lambda c: Anggota.objects.filter(nomor__in=c).values_list(
+                    "nomor", flat=True
+                ),
+            )
+            posisi = [k for k, _t in KOLOM_ANGGOTA].index("nomor")
+            for i, nomor_baru in zip(perlu_nomor, baru, strict=True):
+                lama_nomor = hasil[i][posisi]
+                hasil[i][posisi] = nomor_baru
+                if hasil[i][9]:
+                    sesi.masalah(
+                        hasil[i][1],
+                        hasil[i][0],
+                        "NO ANGGOTA",
+                        lama_nomor,
+                        _(
+                            "Nomor ini sudah dipakai anggota lain di provinsi: diberi nomor baru "
+                            "%(b)s; nomor lama tetap dapat dipindai sebagai %(a)s."
+                        )
+                        % {"b": nomor_baru, "a": hasil[i][9]},
+                        PERINGATAN,
+                    )
+        return hasil
+
+    @staticmethod
+    def _data(a: dict) -> list:
+        return [
+            a["nomor"][:50],
+            a["nama"][:200],
+            a["jenis_identitas"],
+            a["nomor_identitas"][:50],
+            a["tempat_lahir"][:100],
+            a["tanggal_lahir"],
+            a["jenis_kelamin"],
+            a["alamat"],
+            a["telepon"][:40],
+            a["email"][:254] if "@" in a["email"] else "",
+            a["pekerjaan"][:100],
+            a["pendidikan"][:100],
+            a["institusi"][:200],
+            a["kategori_id"],
+            a["unit_id"],
+            a["cabang_id"],
+            a["terdaftar"],
+            a["berlaku_sampai"],
+            a["status"],
+        ]
+
+    def _nomor_terpakai(self, nomor: list[str]) -> set[str]:
+        with connection.cursor() as c:
+            c.execute(
+                "SELECT nomor FROM sirkulasi_anggota WHERE nomor = ANY(%s) UNION "
+                "SELECT nomor FROM sirkulasi_nomoranggotalama WHERE nomor = ANY(%s)",
+                [nomor, nomor],
+            )
+            return {n for (n,) in c.fetchall()}
+
+    def _sama(self, sah: list) -> dict[str, tuple[int, str]]:
+        """Members already in the province who are probably the same person."""
+        nik = [a["nomor_identitas"] for _b, _n, a in sah if a["nomor_identitas"]]
+        lahir = [
+            (a["nama"].casefold(), a["tanggal_lahir"]) for _b, _n, a in sah if a["tanggal_lahir"]
+        ]
+        with connection.cursor() as c:
+            c.execute(
+                "SELECT nomor_identitas, min(id) FROM sirkulasi_anggota "
+                "WHERE nomor_identitas = ANY(%s) GROUP BY 1",
+                [nik],
+            )
+            per_nik = dict(c.fetchall())
+            c.execute(
+                "SELECT lower(nama), tanggal_lahir, min(id) FROM sirkulasi_anggota "
+                "WHERE (lower(nama), tanggal_lahir) IN (SELECT * FROM unnest(%s::text[], %s::date[])) "
+                "GROUP BY 1, 2",
+                [[x[0] for x in lahir], [x[1] for x in lahir]],
+            )
+            per_lahir = {(n, t): pk for n, t, pk in c.fetchall()}
+        hasil = {}
+        for _b, _n, a in sah:
+            if a["nomor_identitas"] in per_nik:
+                hasil[a["id_sumber"]] = (per_nik[a["nomor_identitas"]], "nik")
+            elif (a["nama"].casefold(), a["tanggal_lahir"]) in per_lahir:
+                hasil[a["id_sumber"]] = (
+                    per_lahir[(a["nama"].casefold(), a["tanggal_lahir"])],
+                    "lahir",
+                )
+        return hasil
+
+    def _gabungkan(self) -> None:
+        sesi = self.sesi
+        kolom = ", ".join(DATA)
+        with connection.cursor() as c:
+            c.execute(
+                "UPDATE stg_anggota SET id_tujuan = nextval(pg_get_serial_sequence("
+                "'sirkulasi_anggota', 'id')) WHERE hasil = 'dibuat'"
+            )
+            c.execute(
+                f"""
+                INSERT INTO sirkulasi_anggota (id, {kolom}, alasan_status, foto, dibuat, diubah)
+                SELECT id_tujuan, {kolom}, '', '', now(), now() FROM stg_anggota WHERE hasil = 'dibuat'
+                """
+            )
+            c.execute(
+                f"""
+                UPDATE sirkulasi_anggota x SET
+                    {", ".join(f"{d} = s.{d}" for d in DATA if d not in ("nomor", "unit_id", "cabang_id", "status"))},
+                    diubah = now()
+                FROM stg_anggota s WHERE s.hasil = 'diperbarui' AND x.id = s.id_tujuan
+                """
+            )
+            c.execute(
+                """
+                INSERT INTO sirkulasi_nomoranggotalama (anggota_id, nomor, sumber)
+                SELECT id_tujuan, alias, %s FROM stg_anggota
+                WHERE hasil = 'dibuat' AND alias IS NOT NULL ON CONFLICT (nomor) DO NOTHING
+                """,
+                [sesi.sumber.nama],
+            )
+            c.execute(
+                """
+                INSERT INTO sirkulasi_usulangabung (anggota_id, kandidat_id, alasan, sumber, status, dibuat)
+                SELECT id_tujuan, usulan, CASE alasan WHEN 'nik' THEN %s ELSE %s END, %s,
+                       'menunggu', now()
+                FROM stg_anggota WHERE hasil = 'dibuat' AND usulan IS NOT NULL
+                ON CONFLICT DO NOTHING
+                RETURNING anggota_id
+                """,
+                [_("NIK sama"), _("Nama dan tanggal lahir sama"), sesi.sumber.nama],
+            )
+            impor.simpan_peta(sesi.sumber, "stg_anggota", "hasil IN ('dibuat', 'diperbarui')")
+            c.execute("SELECT hasil, count(*) FROM stg_anggota GROUP BY 1")
+            for hasil, n in c.fetchall():
+                sesi.catat(ANGGOTA, hasil, n)
+            c.execute(
+                "SELECT nomor_baris, berkas, id_sumber, alasan FROM stg_anggota "
+                "WHERE usulan IS NOT NULL AND hasil = 'dibuat' ORDER BY nomor_baris LIMIT 10000"
+            )
+            for nomor, berkas, id_sumber, alasan in c.fetchall():
+                sesi.masalah(
+                    berkas,
+                    nomor,
+                    "NO. IDENTITAS" if alasan == "nik" else "NAMA",
+                    id_sumber,
+                    _(
+                        "Mungkin orang yang sama dengan anggota yang sudah ada; diusulkan untuk "
+                        "digabung (Sirkulasi → Usulan gabung anggota)."
+                    ),
+                    PERINGATAN,
+                )
+            c.execute(
+                "SELECT nomor_baris, berkas, id_sumber FROM stg_anggota WHERE hasil = 'konflik' "
+                "ORDER BY nomor_baris LIMIT 10000"
+            )
+            for nomor, berkas, id_sumber in c.fetchall():
+                sesi.masalah(
+                    berkas,
+                    nomor,
+                    "ID",
+                    id_sumber,
+                    _("Anggota ini diubah di portal sejak impor terakhir; tidak ditimpa."),
+                    PERINGATAN,
+                )
+        catat(
+            aksi="sirkulasi.impor_anggota",
+            oleh=sesi.oleh,
+            objek=sesi.sumber,
+            sesudah={k: v for k, v in sesi.jumlah.get(ANGGOTA, {}).items() if v},
+        )
+
+
+# --- loans, fines, holds, visitors -----------------------------------------------------
+
+
+def _peta_batch(sesi: Sesi, tabel: str, ids: list[str]) -> dict[str, tuple]:
+    with connection.cursor() as c:
+        c.execute(
+            """
+            SELECT p.id_sumber, a.id, p.sidik, p.diimpor, a.diubah
+            FROM dispusip_petaimpor p JOIN sirkulasi_anggota a ON a.id = p.id_tujuan
+            WHERE p.sumber_id = %s AND p.tabel = %s AND p.id_sumber = ANY(%s)
+            """,
+            [sesi.sumber.pk, tabel, ids],
+        )
+        return {r[0]: r[1:] for r in c.fetchall()}
+
+
+def _peta(sesi: Sesi, _tabel) -> dict[str, int]:
+    """Source member id -> portal member, for everything this source brought in."""
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT id_sumber, id_tujuan FROM dispusip_petaimpor WHERE sumber_id = %s AND tabel = %s",
+            [sesi.sumber.pk, "anggota"],
+        )
+        return dict(c.fetchall())
+
+
+def _nomor_sumber(sesi: Sesi) -> dict[str, int]:
+    """The source's member numbers (what bookinglogs and the guest book write) -> member."""
+    hasil = {}
+    with connection.cursor() as c:
+        c.execute(
+            """
+            SELECT a.nomor, a.id FROM dispusip_petaimpor p JOIN sirkulasi_anggota a ON a.id = p.id_tujuan
+            WHERE p.sumber_id = %s AND p.tabel = 'anggota'
+            UNION ALL
+            SELECT l.nomor, l.anggota_id FROM sirkulasi_nomoranggotalama l WHERE l.sumber = %s
+            """,
+            [sesi.sumber.pk, sesi.sumber.nama],
+        )
+        for nomor, pk in c.fetchall():
+            hasil[nomor] = pk
+            if nomor.startswith(sesi.sumber.awalan):
+                hasil[nomor[len(sesi.sumber.awalan) :]] = pk
+    return hasil
+
+
+def _eksemplar(sesi: Sesi) -> dict[str, tuple]:
+    """Source item id -> (item, record, branch, status) for this source's items."""
+    with connection.cursor() as c:
+        c.execute(
+            """
+            SELECT p.id_sumber, e.id, e.katalog_id, e.cabang_id, e.status
+            FROM dispusip_petaimpor p JOIN katalog_eksemplar e ON e.id = p.id_tujuan
+            WHERE p.sumber_id = %s AND p.tabel = 'collections'
+            """,
+            [sesi.sumber.pk],
+        )
+        return {r[0]: r[1:] for r in c.fetchall()}
+
+
+def _sudah(sesi: Sesi, tabel: str) -> set[str]:
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT id_sumber FROM dispusip_petaimpor WHERE sumber_id = %s AND tabel = %s",
+            [sesi.sumber.pk, tabel],
+        )
+        return {r[0] for r in c.fetchall()}
+
+
+def _simpan(sesi: Sesi, entitas: str, tabel: str, baru: list, id_sumber: list[str]) -> list:
+    """Write the new rows and remember which source row each came from."""
+    model = type(baru[0]) if baru else None
+    dibuat = model.objects.bulk_create(baru, batch_size=5000) if model else []
+    impor.buat_staging(
+        "stg_peta",
+        [("tabel", "text"), ("id_sumber", "text"), ("id_tujuan", "bigint"), ("sidik", "text")],
+    )
+    impor.salin(
+        "stg_peta",
+        ["tabel", "id_sumber", "id_tujuan"],
+        ([tabel, s, x.pk] for s, x in zip(id_sumber, dibuat, strict=True)),
+    )
+    impor.simpan_peta(sesi.sumber, "stg_peta")
+    sesi.catat(entitas, "dibuat", len(dibuat))
+    return dibuat
+
+
+def _pinjaman(sesi: Sesi, b, anggota: dict[str, int]) -> None:
+    """Loans: open ones (Loan/Dipinjam, no return date) keep their due dates and put
+    the item on loan; returned ones are history for the statistics."""
+    eksemplar = _eksemplar(sesi)
+    sudah = _sudah(sesi, "collectionloanitems")
+    semua = {a.pk: a for a in Anggota.objects.filter(pk__in=set(anggota.values()))}
+    baru, peta, dipinjam = [], [], []
+    for nomor, r in _baris(b):
+        id_sumber = id_bersih(r.get("id", "")) or f"baris-{nomor}"
+        if id_sumber in sudah:
+            sesi.catat(PINJAM, "tetap")
+            continue
+        a = anggota.get(id_bersih(r.get("memberid", "")))
+        e = eksemplar.get(id_bersih(r.get("collectionid", "")))
+        if a is None or e is None:
+            sesi.masalah(
+                b.nama,
+                nomor,
+                "member_id" if a is None else "Collection_id",
+                r.get("memberid") if a is None else r.get("collectionid"),
+                _("Peminjaman menunjuk anggota yang tidak ada.")
+                if a is None
+                else _("Peminjaman menunjuk eksemplar yang tidak ada."),
+            )
+            sesi.catat(PINJAM, "ditolak")
+            continue
+        status = (r.get("loanstatus") or "").casefold()
+        kembali = _waktu(sesi, b.nama, nomor, "ActualReturn", r.get("actualreturn", ""))
+        terbuka = status in ("loan", "dipinjam", "") and kembali is None
+        pinjam = _waktu(sesi, b.nama, nomor, "LoanDate", r.get("loandate", "")) or timezone.now()
+        tempo = _tanggal(sesi, b.nama, nomor, "DueDate", r.get("duedate", "")) or pinjam.date()
+        if terbuka and any(x[1] == e[0] for x in dipinjam):
+            sesi.masalah(
+                b.nama,
+                nomor,
+                "Collection_id",
+                r.get("collectionid"),
+                _("Eksemplar ini sudah dipinjam pada baris lain."),
+            )
+            sesi.catat(PINJAM, "ditolak")
+            continue
+        anggota_ = semua[a]
+        baru.append(
+            Peminjaman(
+                anggota_id=a,
+                eksemplar_id=e[0],
+                katalog_id=e[1],
+                cabang_id=e[2],
+                dipinjam=pinjam,
+                jatuh_tempo=tempo,
+                dikembalikan=None if terbuka else (kembali or pinjam),
+                cabang_kembali_id=None if terbuka else e[2],
+                status=Peminjaman.Status.BERJALAN if terbuka else Peminjaman.Status.KEMBALI,
+                kategori_anggota_id=anggota_.kategori_id,
+                jenis_kelamin=anggota_.jenis_kelamin,
+                kelompok_usia=_kelompok(anggota_, pinjam.date()),
+            )
+        )
+        peta.append(id_sumber)
+        if terbuka:
+            dipinjam.append((id_sumber, e[0], tempo))
+    _simpan(sesi, PINJAM, "collectionloanitems", baru, peta)
+    katalog_services.tandai_dipinjam_impor([(e, tempo) for _s, e, tempo in dipinjam])
+
+
+def _kelompok(anggota: Anggota, pada: date) -> str:
+    from sirkulasi.services import _kelompok_usia
+
+    return _kelompok_usia(anggota, pada)
+
+
+def _denda(sesi: Sesi, b, anggota: dict[str, int]) -> None:
+    """Unpaid fines only (paid ones are already in the source's accounts)."""
+    sudah = _sudah(sesi, "pelanggaran")
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT id_sumber, id_tujuan FROM dispusip_petaimpor WHERE sumber_id = %s "
+            "AND tabel = 'collectionloanitems'",
+            [sesi.sumber.pk],
+        )
+        pinjam = dict(c.fetchall())
+    baru, peta = [], []
+    for nomor, r in _baris(b):
+        id_sumber = id_bersih(r.get("id", "")) or f"baris-{nomor}"
+        if (r.get("paid") or "").strip().casefold() in ("1", "true", "ya", "y", "t"):
+            continue
+        if id_sumber in sudah:
+            sesi.catat(DENDA, "tetap")
+            continue
+        a = anggota.get(id_bersih(r.get("memberid", "")))
+        try:
+            jumlah = Decimal(re.sub(r"[^\d.]", "", r.get("jumlahdenda", "")) or "0")
+        except InvalidOperation:
+            jumlah = Decimal(0)
+        if a is None or jumlah <= 0:
+            sesi.masalah(
+                b.nama,
+                nomor,
+                "Member_id" if a is None else "JumlahDenda",
+                r.get("memberid") if a is None else r.get("jumlahdenda"),
+                _("Denda menunjuk anggota yang tidak ada.")
+                if a is None
+                else _("Jumlah denda bukan angka positif."),
+            )
+            sesi.catat(DENDA, "ditolak")
+            continue
+        baru.append(
+            Denda(
+                anggota_id=a,
+                peminjaman_id=pinjam.get(id_bersih(r.get("collectionloanitemid", ""))),
+                jenis=Denda.Jenis.KETERLAMBATAN,
+                jumlah=jumlah.quantize(Decimal(1)),
+                keterangan=_("Denda dari %(s)s") % {"s": sesi.sumber.nama},
+                cabang=sesi.cabang,
+            )
+        )
+        peta.append(id_sumber)
+    _simpan(sesi, DENDA, "pelanggaran", baru, peta)
+
+
+def _reservasi(sesi: Sesi, b, nomor_anggota: dict[str, int]) -> None:
+    """Open holds: bookings that have not expired, queued in booking order."""
+    eksemplar = _eksemplar(sesi)
+    sudah = _sudah(sesi, "bookinglogs")
+    hari_ini = timezone.localdate()
+    baru, peta = [], []
+    for nomor, r in sorted(_baris(b), key=lambda x: x[1].get("bookingdate", "")):
+        id_sumber = (
+            f"{r.get('memberid')}:{id_bersih(r.get('collectionid', ''))}:{r.get('bookingdate')}"
+        )
+        kadaluwarsa = _tanggal(sesi, b.nama, nomor, "bookingExpired", r.get("bookingexpired", ""))
+        if kadaluwarsa is not None and kadaluwarsa < hari_ini:
+            continue
+        if id_sumber in sudah:
+            sesi.catat(RESERVASI, "tetap")
+            continue
+        a = nomor_anggota.get(r.get("memberid", ""))
+        e = eksemplar.get(id_bersih(r.get("collectionid", "")))
+        if a is None or e is None:
+            sesi.masalah(
+                b.nama,
+                nomor,
+                "memberId" if a is None else "collectionId",
+                r.get("memberid") if a is None else r.get("collectionid"),
+                _("Reservasi menunjuk anggota atau eksemplar yang tidak ada."),
+            )
+            sesi.catat(RESERVASI, "ditolak")
+            continue
+        baru.append(
+            Reservasi(
+                anggota_id=a,
+                katalog_id=e[1],
+                cabang_ambil_id=e[2],
+                dibuat=_waktu(sesi, b.nama, nomor, "bookingDate", r.get("bookingdate", ""))
+                or timezone.now(),
+            )
+        )
+        peta.append(id_sumber)
+    _simpan(sesi, RESERVASI, "bookinglogs", baru, peta)
+
+
+def _kunjungan(sesi: Sesi, b, nomor_anggota: dict[str, int]) -> None:
+    """The guest book, so visit statistics continue."""
+    sudah = _sudah(sesi, "memberguesses")
+    anggota = {a.pk: a for a in Anggota.objects.filter(pk__in=set(nomor_anggota.values()))}
+    baru, peta = [], []
+    for nomor, r in _baris(b):
+        id_sumber = id_bersih(r.get("id", "")) or f"baris-{nomor}"
+        if id_sumber in sudah:
+            sesi.catat(KUNJUNGAN, "tetap")
+            continue
+        waktu = _waktu(sesi, b.nama, nomor, "CreateDate", r.get("createdate", ""))
+        if waktu is None:
+            sesi.masalah(
+                b.nama,
+                nomor,
+                "CreateDate",
+                r.get("createdate", ""),
+                _("Kunjungan tanpa tanggal tidak diimpor."),
+            )
+            sesi.catat(KUNJUNGAN, "ditolak")
+            continue
+        a = anggota.get(nomor_anggota.get(r.get("noanggota", ""), 0))
+        baru.append(
+            Kunjungan(
+                cabang=sesi.cabang,
+                waktu=waktu,
+                anggota=a,
+                nama=(r.get("nama") or "")[:200],
+                kategori_anggota_id=a.kategori_id if a else None,
+                jenis_kelamin=a.jenis_kelamin if a else jenis_kelamin(r.get("jeniskelaminid", "")),
+            )
+        )
+        peta.append(id_sumber)
+    _simpan(sesi, KUNJUNGAN, "memberguesses", baru, peta)

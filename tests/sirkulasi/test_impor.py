@@ -1,0 +1,183 @@
+"""Importing members, open loans, unpaid fines, holds and the visitor log from
+Inlislite and SLiMS: number collisions, the same person from two sources, lookups."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from dispusip import impor
+from katalog.models import Eksemplar
+from sirkulasi.models import (
+    Anggota,
+    Denda,
+    KategoriAnggota,
+    Kunjungan,
+    NomorAnggotaLama,
+    Peminjaman,
+    Reservasi,
+    UsulanGabung,
+)
+from tests.katalog.test_impor import IMPOR, jalankan  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "progress"])
+KATALOG = [
+    IMPOR / "inlislite_catalogs_COMPOSED.csv",
+    IMPOR / "inlislite_catalog_ruas_COMPOSED.csv",
+    IMPOR / "inlislite_collections_COMPOSED.csv",
+]
+
+
+@pytest.fixture(autouse=True)
+def _kategori(kategori_anggota):
+    return kategori_anggota
+
+
+def test_tabel_members_dan_pinjaman_terbuka(jalankan):  # noqa: F811
+    hasil, _job = jalankan(
+        *KATALOG,
+        IMPOR / "inlislite_members_COMPOSED.csv",
+        IMPOR / "inlislite_collectionloanitems_COMPOSED.csv",
+    )
+    assert hasil["anggota.dibuat"] == 3 and hasil["peminjaman.dibuat"] == 3
+    siti = Anggota.objects.get(nomor="0124031500007")
+    assert siti.nama == "SITI NURHALIZA" and siti.nomor_identitas == "3171045207010003"
+    assert str(siti.tanggal_lahir) == "2001-07-12" and siti.jenis_kelamin == "P"
+    terbuka = Peminjaman.objects.get(status="berjalan")
+    assert str(terbuka.jatuh_tempo) == "2024-03-22"
+    e = Eksemplar.objects.get(pk=terbuka.eksemplar_id)
+    assert e.status == "dipinjam" and str(e.jatuh_tempo) == "2024-03-22"
+    assert Peminjaman.objects.filter(status="kembali").count() == 2
+    # Re-running changes nothing.
+    hasil, _job = jalankan(
+        *KATALOG,
+        IMPOR / "inlislite_members_COMPOSED.csv",
+        IMPOR / "inlislite_collectionloanitems_COMPOSED.csv",
+    )
+    assert hasil["anggota.tetap"] == 3 and hasil["peminjaman.tetap"] == 3
+    assert Anggota.objects.count() == 3 and Peminjaman.objects.count() == 3
+
+
+def test_nomor_bentrok_diberi_nomor_baru_dan_alias(jalankan):  # noqa: F811
+    jalankan(IMPOR / "inlislite_members_COMPOSED.csv")
+    isi = (IMPOR / "inlislite_members_COMPOSED.csv").read_text().splitlines()
+    # Another installation: same member number, another person.
+    lain = (
+        isi[0]
+        + "\n"
+        + isi[1]
+        .replace("SITI NURHALIZA", "SITI LAIN")
+        .replace("3171045207010003", "3171045207019999")
+        .replace("2001-07-12", "1999-01-01")
+    )
+    hasil, _job = jalankan(("members.csv", lain.encode()), sumber="Inlislite Sudin Jakarta Timur")
+    assert hasil["anggota.dibuat"] == 1
+    baru = Anggota.objects.get(nama="SITI LAIN")
+    assert baru.nomor != "0124031500007"
+    alias = NomorAnggotaLama.objects.get(anggota=baru)
+    assert alias.nomor == "ISJT-0124031500007"
+    assert Anggota.objects.cari_kode("ISJT-0124031500007").get() == baru
+
+
+def test_orang_sama_dari_sumber_lain_diusulkan_bukan_digabung(jalankan):  # noqa: F811
+    jalankan(IMPOR / "inlislite_members_COMPOSED.csv")
+    hasil, _job = jalankan(IMPOR / "slims_member_export_COMPOSED.csv", sumber="SLiMS Kalijodo")
+    # SLiMS numbers equal the Inlislite ones here: new numbers, and both people proposed.
+    assert hasil["anggota.dibuat"] == 2 and Anggota.objects.count() == 5
+    usulan = UsulanGabung.objects.filter(status="menunggu")
+    assert usulan.count() == 2
+    siti = usulan.get(kandidat__nama="SITI NURHALIZA")
+    assert siti.alasan == "NIK sama" and siti.anggota.nama == "Siti Nurhaliza"
+
+
+def test_template_anggota_49_dan_40_kolom(jalankan, kategori_anggota):  # noqa: F811
+    hasil, _job = jalankan(
+        IMPOR / "001_FormatAnggota.xlsx",
+        pemetaan={"kategori_anggota:Pelajar": str(kategori_anggota["pelajar"].pk)},
+    )
+    assert hasil["anggota.dibuat"] >= 2
+    adit = Anggota.objects.get(nomor="0A46275636")
+    assert str(adit.tanggal_lahir) == "2004-03-15" and adit.jenis_identitas == "kartu_pelajar"
+    assert adit.jenis_kelamin == "L" and adit.kategori == kategori_anggota["pelajar"]
+    hasil, _job = jalankan(IMPOR / "001_FormatAnggota_older_variant.csv", sumber="Lama")
+    yunus = Anggota.objects.get(nomor="7101522")
+    # Excel serial dates; "Pria"; a 14-digit "NIK" kept as another identity, with a warning.
+    assert str(yunus.tanggal_lahir) == "1984-04-25" and str(yunus.terdaftar) == "2015-09-15"
+    assert yunus.jenis_kelamin == "L" and yunus.jenis_identitas == "lainnya"
+    assert hasil["peringatan"] >= 1
+
+
+def test_kategori_anggota_baru_dibuat_bila_dipilih(jalankan):  # noqa: F811
+    isi = (
+        (IMPOR / "slims_member_export_COMPOSED.csv")
+        .read_text()
+        .replace('"Umum"', '"Komunitas RPTRA"')
+    )
+    jalankan(
+        ("member.csv", isi.encode()), pemetaan={"kategori_anggota:Komunitas RPTRA": impor.BARU}
+    )
+    baru = KategoriAnggota.objects.get(nama="Komunitas RPTRA")
+    assert Anggota.objects.filter(kategori=baru).count() == 1
+
+
+def test_denda_reservasi_dan_kunjungan(jalankan, cabang):  # noqa: F811
+    besok = (timezone.localdate() + timedelta(days=3)).isoformat()
+    denda = b"ID,CollectionLoanItem_id,JumlahDenda,Paid,Member_id\n1,55003,3000,0,30212\n2,55001,500,1,30211\n3,,x,0,99\n"
+    booking = f"memberId,collectionId,bookingDate,bookingExpired\n0124031500007,120001,2024-03-20 10:00:00,{besok}\n0124031500007,120003,2024-01-01,2024-01-02\n".encode()
+    tamu = b"ID,NoAnggota,Nama,CreateDate\n1,0124031500007,SITI NURHALIZA,2024-03-15 09:01:00\n2,,Tamu umum,2024-03-15 10:00:00\n"
+    hasil, _job = jalankan(
+        *KATALOG,
+        IMPOR / "inlislite_members_COMPOSED.csv",
+        IMPOR / "inlislite_collectionloanitems_COMPOSED.csv",
+        ("pelanggaran.csv", denda),
+        ("bookinglogs.csv", booking),
+        ("memberguesses.csv", tamu),
+        sebagian=True,
+    )
+    assert hasil["denda.dibuat"] == 1 and hasil["denda.ditolak"] == 1
+    d = Denda.objects.get()
+    assert d.sisa == 3000 and d.anggota.nomor == "0124031500008" and d.peminjaman is not None
+    r = Reservasi.objects.get()
+    assert r.anggota.nomor == "0124031500007" and r.status == "menunggu"
+    assert Kunjungan.objects.count() == 2
+    assert Kunjungan.objects.get(anggota__isnull=False).anggota.nomor == "0124031500007"
+
+
+def test_pinjaman_menunjuk_anggota_tidak_ada_dilaporkan(jalankan):  # noqa: F811
+    from dispusip.jobs import JobGagal
+    from dispusip.models import Job
+
+    isi = (
+        (IMPOR / "inlislite_collectionloanitems_COMPOSED.csv")
+        .read_text()
+        .replace(",30211,", ",77777,")
+    )
+    with pytest.raises(JobGagal):
+        jalankan(
+            *KATALOG,
+            IMPOR / "inlislite_members_COMPOSED.csv",
+            ("collectionloanitems.csv", isi.encode()),
+        )
+    laporan = Job.objects.latest("pk").result_file.read().decode("utf-8-sig")
+    assert "collectionloanitems.csv,2,member_id,77777" in laporan
+    assert not Anggota.objects.exists()
+
+
+def test_usulan_gabung_anggota_diputuskan_staf(jalankan, client, admin_dispusip):  # noqa: F811
+    from django.urls import reverse
+
+    jalankan(IMPOR / "inlislite_members_COMPOSED.csv")
+    jalankan(IMPOR / "slims_member_export_COMPOSED.csv", sumber="SLiMS Kalijodo")
+    client.force_login(admin_dispusip)
+    html = client.get(reverse("sirkulasi:usulan_gabung")).content.decode()
+    assert "NIK sama" in html and "Siti Nurhaliza" in html
+    siti = UsulanGabung.objects.get(kandidat__nama="SITI NURHALIZA")
+    nomor_impor = siti.anggota.nomor
+    client.post(reverse("sirkulasi:putuskan_usulan", args=[siti.pk, "gabung"]))
+    assert not Anggota.objects.filter(nomor=nomor_impor).exists()
+    utama = Anggota.objects.get(nama="SITI NURHALIZA")
+    assert Anggota.objects.cari_kode(nomor_impor).get() == utama
+    lain = UsulanGabung.objects.get(status="menunggu")
+    client.post(reverse("sirkulasi:putuskan_usulan", args=[lain.pk, "pisah"]))
+    lain.refresh_from_db()
+    assert lain.status == "dipisah"
