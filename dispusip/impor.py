@@ -423,14 +423,21 @@ def nama_tabel(nama_berkas: str) -> str:
     return kunci_kolom(re.sub(r"\.[A-Za-z0-9]+$", "", nama_berkas).replace("COMPOSED", ""))
 
 
-def baris_berkunci(berkas: pembaca.BerkasMasuk) -> Iterator[tuple[int, dict[str, str]]]:
-    """Non-empty rows keyed by normalised header, with their spreadsheet row number."""
+def baris_berkunci(
+    berkas: pembaca.BerkasMasuk, penanda: Iterable[str] = ()
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Non-empty rows keyed by normalised header, with their spreadsheet row number.
+    The header is the first row holding every `penanda` key (Inlislite's reports put
+    title rows above it), else the first non-empty row."""
+    penanda = set(penanda)
     kepala = None
     for nomor, isi in enumerate(berkas.baris(), start=1):
         if not any(c.strip() for c in isi):
             continue
         if kepala is None:
-            kepala = [kunci_kolom(c) for c in isi]
+            calon = [kunci_kolom(c) for c in isi]
+            if penanda <= set(calon):
+                kepala = calon
             continue
         yield (
             nomor,

@@ -430,6 +430,14 @@ _TANGGAL = [
 ]
 
 
+# Inlislite's reports write "15-Maret-2025"; English month names too.
+_BULAN = {
+    **{b: n for n, b in enumerate(("jan", "feb", "mar", "apr", "mei", "jun", "jul", "agu", "sep",
+                                   "okt", "nov", "des"), start=1)},
+    "may": 5, "aug": 8, "oct": 10, "dec": 12, "ags": 8,
+}  # fmt: skip
+
+
 def tanggal(nilai: object) -> date | None:
     """A date from dd-mm-yyyy, yyyy-mm-dd (with -, / or .), an Excel serial number,
     or a date/datetime; None for an empty cell. ValueError for anything else."""
@@ -442,7 +450,11 @@ def tanggal(nilai: object) -> date | None:
     teks = str(nilai).strip()
     if not teks:
         return None
+    teks_asli = teks
     teks = teks.split(" ")[0].split("T")[0]  # "2024-03-15 00:00:00"
+    nama_bulan = re.match(r"^(\d{1,2})[-/. ]([A-Za-z]+)[-/. ](\d{4})$", teks_asli)
+    if nama_bulan and nama_bulan[2].casefold()[:3] in _BULAN:
+        return date(int(nama_bulan[3]), _BULAN[nama_bulan[2].casefold()[:3]], int(nama_bulan[1]))
     for pola, urutan in _TANGGAL:
         cocok = pola.match(teks)
         if cocok:

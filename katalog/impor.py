@@ -37,6 +37,7 @@ from katalog.muat import (
     RekamanMasuk,
 )
 
+BUKU_INDUK = ("nomerinduk", "judul")
 LOOKUP_INLISLITE = {
     "locationlibrary": "location_library",
     "locations": "locations",
@@ -258,7 +259,8 @@ class Pemeta:
 
 
 def _harga(sesi: Sesi, berkas: str, nomor: int, kolom: str, nilai: str) -> Decimal | None:
-    teks = re.sub(r"[^\d,.-]", "", nilai or "").replace(",", "")
+    # Inlislite's reports write " - 75000" (an empty currency before the dash).
+    teks = re.sub(r"[^\d,.]", "", nilai or "").replace(",", "")
     if not teks:
         return None
     try:
@@ -292,6 +294,7 @@ class PengimporKatalog(Pengimpor):
         **{v: "inlislite-tabel" for v in LOOKUP_INLISLITE.values()},
         "export_data_tag": "inlislite-template",
         "template_koleksi": "inlislite-template",
+        "laporan_buku_induk": "inlislite-template",
         "slims.biblio": "slims",
         "slims.item": "slims",
     }
@@ -320,6 +323,8 @@ class PengimporKatalog(Pengimpor):
             return "template_koleksi"
         if {"title", "gmdname"} <= h:
             return "slims.biblio"
+        if any({"nomerinduk", "judul", "jenisbahan"} <= {k(c) for c in row} for row in kepala):
+            return "laporan_buku_induk"
         if {"itemcode", "colltypename"} <= h:
             return "slims.item"
         stem = _stem(berkas.nama)
@@ -378,6 +383,7 @@ class PengimporKatalog(Pengimpor):
         "export_data_tag",
         "template_koleksi",
         "slims.biblio",
+        "laporan_buku_induk",
     )
 
     def lookup(self, sesi: Sesi) -> list[LookupBaru]:
@@ -396,6 +402,9 @@ class PengimporKatalog(Pengimpor):
             for _n, row in baca._baris_template(b):
                 kategori[row[12]] += 1
                 cabang[row[9]] += 1
+        for b in sesi.tabel("laporan_buku_induk"):
+            for _n, row in _baris_kunci(b, BUKU_INDUK):
+                kategori[row.get("kategori", "")] += 1
         for b in sesi.tabel("slims.item"):
             for _n, row in _baris_kunci(b):
                 kategori[row.get("colltypename", "")] += 1
@@ -467,6 +476,8 @@ class BacaKatalog:
             yield from self._dari_template(b)
         for b in sesi.tabel("slims.biblio"):
             yield from self._dari_slims(b)
+        for b in sesi.tabel("laporan_buku_induk"):
+            yield from self._dari_buku_induk(b)
 
     def eksemplar(self) -> Iterator[EksemplarMasuk]:
         sesi = self.sesi
@@ -787,6 +798,81 @@ class BacaKatalog:
             status=p.status(c[14]),
             data={"baris": c[:16]},
         )
+
+    # Inlislite's "Buku Induk" report (an HTML table saved as .xls, title rows on top)
+
+    def _dari_buku_induk(self, b: pembaca.BerkasMasuk) -> Iterator[RekamanMasuk]:
+        dilihat: set[str] = set()
+        for nomor, r in _baris_kunci(b, BUKU_INDUK):
+            if not r.get("nomerinduk") and not r.get("judul"):
+                continue
+            judul, _garis, tanggung_jawab = r.get("judul", "").partition(" / ")
+            bib = [
+                r.get(x, "")
+                for x in (
+                    "jenisbahan",
+                    "judul",
+                    "pengarang",
+                    "edisi",
+                    "tempatterbit",
+                    "penerbit",
+                    "tahunterbit",
+                    "deskripsifisik",
+                    "isbn",
+                    "issn",
+                )
+            ]
+            id_sumber = impor.sidik(bib)[:32]
+            if id_sumber not in dilihat:
+                dilihat.add(id_sumber)
+                yield RekamanMasuk(
+                    "laporan.buku_induk",
+                    id_sumber,
+                    b.nama,
+                    nomor,
+                    record_dari_kolom(
+                        judul=judul,
+                        tanggung_jawab=tanggung_jawab,
+                        pengarang=_daftar(r.get("pengarang", "")),
+                        edisi=r.get("edisi", ""),
+                        tempat=r.get("tempatterbit", ""),
+                        penerbit=r.get("penerbit", ""),
+                        tahun=r.get("tahunterbit", ""),
+                        fisik=r.get("deskripsifisik", ""),
+                        isbn=_daftar(r.get("isbn", "")),
+                        issn=_daftar(r.get("issn", "")),
+                        jenis="terbitan_berkala"
+                        if "berkala" in r.get("jenisbahan", "").casefold()
+                        else "monograf",
+                    ),
+                )
+            if self.pemeta is not None and r.get("nomerinduk"):
+                p, sesi = self.pemeta, self.sesi
+                self._eksemplar_template.append(
+                    EksemplarMasuk(
+                        tabel="laporan.buku_induk.eksemplar",
+                        id_sumber=r["nomerinduk"],
+                        berkas=b.nama,
+                        nomor=nomor,
+                        katalog_tabel="laporan.buku_induk",
+                        katalog_sumber=id_sumber,
+                        kategori_id=p.id_kategori(r.get("kategori", "")),
+                        cabang_id=sesi.cabang.pk,
+                        unit_id=sesi.cabang.unit_id,
+                        barcode=r["nomerinduk"],
+                        nomor_induk=r["nomerinduk"],
+                        harga=_harga(sesi, b.nama, nomor, "Harga", r.get("harga", "")),
+                        tanggal_terima=_tanggal(
+                            sesi, b.nama, nomor, "Tanggal Pengadaan", r.get("tanggalpengadaan", "")
+                        ),
+                        sumber=p.sumber(r.get("jenissumberperolehan", "")),
+                        perlu_verifikasi=True,
+                        catatan=_(
+                            "Dari laporan Buku Induk: barcode dianggap sama dengan nomor induk."
+                        ),
+                        data=r,
+                    )
+                )
 
     # SLiMS
 

@@ -41,7 +41,7 @@ IZIN_UBAH_KATALOG = "katalog.change_katalog"
 IZIN_TAMBAH_KATALOG = "katalog.add_katalog"
 IZIN_EKSEMPLAR = "katalog.change_eksemplar"
 # The source tables whose rows became catalogue records (katalog.impor).
-TABEL_IMPOR_KATALOG = ("marc", "catalogs", "template.koleksi", "slims.biblio")
+TABEL_IMPOR_KATALOG = ("marc", "catalogs", "template.koleksi", "slims.biblio", "laporan.buku_induk")
 KOLOM_AUDIT = ("judul", "pengarang_teks", "penerbit", "tahun_terbit", "isbn", "nomor_panggil")
 
 

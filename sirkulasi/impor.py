@@ -269,6 +269,40 @@ def _anggota_template(sesi: Sesi, b, nomor: int, r: dict) -> dict:
     }
 
 
+LAPORAN_ANGGOTA = ("nomeranggota", "anggota")
+LAPORAN_PINJAM = ("tanggalpinjam", "nomorinduk", "nomoranggota")
+
+
+def _anggota_laporan(sesi: Sesi, b, nomor: int, r: dict) -> dict:
+    """Inlislite's "Anggota" report (HTML saved as .xls): "Tempat & Tanggal Lahir" is
+    "Jakarta & 12-07-2001", "Tanggal Akhir Berlaku" like "15-Maret-2025"."""
+    tempat, _dan, lahir = r.get("tempattanggallahir", "").rpartition("&")
+    identitas = r.get("nomeridentitas", "")
+    return {
+        "id_sumber": r["nomeranggota"],
+        "nomor": r["nomeranggota"],
+        "nama": r.get("anggota", ""),
+        "jenis_identitas": jenis_identitas(r.get("jenisidentitas", ""), identitas),
+        "nomor_identitas": identitas,
+        "tempat_lahir": tempat.strip(),
+        "tanggal_lahir": _tanggal(sesi, b.nama, nomor, "Tempat & Tanggal Lahir", lahir.strip()),
+        "jenis_kelamin": jenis_kelamin(r.get("jeniskelamin", "")),
+        "alamat": ", ".join(x for x in (r.get("alamat", ""), r.get("kabupatenkota", "")) if x),
+        "telepon": r.get("telepon", ""),
+        "email": r.get("email", ""),
+        "pekerjaan": r.get("pekerjaan", ""),
+        "pendidikan": r.get("pendidikan", ""),
+        "institusi": "",
+        "kategori": r.get("jenisanggota", ""),
+        "terdaftar": _tanggal(sesi, b.nama, nomor, "Tanggal", r.get("tanggal", "")),
+        "berlaku_sampai": _tanggal(
+            sesi, b.nama, nomor, "Tanggal Akhir Berlaku", r.get("tanggalakhirberlaku", "")
+        ),
+        "status": status_anggota(r.get("statuskeanggotaan", "")),
+        "data": r,
+    }
+
+
 SLIMS_ANGGOTA = (
     "member_id",
     "member_name",
@@ -339,9 +373,11 @@ class PengimporSirkulasi(Pengimpor):
         "memberguesses": "inlislite-tabel",
         "template_anggota": "inlislite-template",
         "slims.member": "slims",
+        "laporan_anggota": "inlislite-template",
+        "laporan_peminjaman": "inlislite-template",
     }
     tabel = tuple(FORMAT)
-    TABEL_ANGGOTA = ("members", "template_anggota", "slims.member")
+    TABEL_ANGGOTA = ("members", "template_anggota", "slims.member", "laporan_anggota")
 
     def format_tabel(self, tabel: str) -> str:
         return self.FORMAT[tabel]
@@ -356,6 +392,11 @@ class PengimporSirkulasi(Pengimpor):
             return "template_anggota"
         if {"memberid", "membername"} <= h:
             return "slims.member"
+        baris = [{k(c) for c in row} for row in kepala]
+        if any({"nomeranggota", "anggota", "jenisanggota"} <= r for r in baris):
+            return "laporan_anggota"
+        if any({"tanggalpinjam", "nomorinduk", "nomoranggota"} <= r for r in baris):
+            return "laporan_peminjaman"
         if {"collectionloanid", "loandate", "collectionid"} <= h:
             return "collectionloanitems"
         if {"jumlahdenda", "paid"} <= h:
@@ -381,6 +422,10 @@ class PengimporSirkulasi(Pengimpor):
         for b in sesi.tabel("template_anggota"):
             for nomor, r in _baris(b):
                 yield b.nama, nomor, _anggota_template(sesi, b, nomor, r)
+        for b in sesi.tabel("laporan_anggota"):
+            for nomor, r in _baris(b, LAPORAN_ANGGOTA):
+                if r.get("nomeranggota"):
+                    yield b.nama, nomor, _anggota_laporan(sesi, b, nomor, r)
         for b in sesi.tabel("slims.member"):
             for nomor, isi in enumerate(b.baris(), start=1):
                 if not any(x.strip() for x in isi) or (
@@ -451,6 +496,8 @@ class PengimporSirkulasi(Pengimpor):
         nomor_anggota = _nomor_sumber(sesi)
         for b in sesi.tabel("collectionloanitems"):
             _pinjaman(sesi, b, peta_anggota)
+        for b in sesi.tabel("laporan_peminjaman"):
+            _pinjaman_laporan(sesi, b, nomor_anggota)
         for b in sesi.tabel("pelanggaran"):
             _denda(sesi, b, peta_anggota)
         for b in sesi.tabel("bookinglogs"):
@@ -813,6 +860,7 @@ def _pinjaman(sesi: Sesi, b, anggota: dict[str, int]) -> None:
     eksemplar = _eksemplar(sesi)
     sudah = _sudah(sesi, "collectionloanitems")
     semua = {a.pk: a for a in Anggota.objects.filter(pk__in=set(anggota.values()))}
+    sedang = _sedang_dipinjam([e[0] for e in eksemplar.values()])
     baru, peta, dipinjam = [], [], []
     for nomor, r in _baris(b):
         id_sumber = id_bersih(r.get("id", "")) or f"baris-{nomor}"
@@ -838,7 +886,7 @@ def _pinjaman(sesi: Sesi, b, anggota: dict[str, int]) -> None:
         terbuka = status in ("loan", "dipinjam", "") and kembali is None
         pinjam = _waktu(sesi, b.nama, nomor, "LoanDate", r.get("loandate", "")) or timezone.now()
         tempo = _tanggal(sesi, b.nama, nomor, "DueDate", r.get("duedate", "")) or pinjam.date()
-        if terbuka and any(x[1] == e[0] for x in dipinjam):
+        if terbuka and (e[0] in sedang or any(x[1] == e[0] for x in dipinjam)):
             sesi.masalah(
                 b.nama,
                 nomor,
@@ -870,6 +918,100 @@ def _pinjaman(sesi: Sesi, b, anggota: dict[str, int]) -> None:
             dipinjam.append((id_sumber, e[0], tempo))
     _simpan(sesi, PINJAM, "collectionloanitems", baru, peta)
     katalog_services.tandai_dipinjam_impor([(e, tempo) for _s, e, tempo in dipinjam])
+
+
+def _pinjaman_laporan(sesi: Sesi, b, nomor_anggota: dict[str, int]) -> None:
+    """Inlislite's "Peminjaman" report: items by accession number, members by number."""
+    sudah = _sudah(sesi, "laporan.peminjaman")
+    induk: dict[str, tuple] = {}
+    with connection.cursor() as c:
+        c.execute(
+            """
+            SELECT e.nomor_induk, e.id, e.katalog_id, e.cabang_id FROM katalog_eksemplar e
+            WHERE e.nomor_induk = ANY(%s) OR e.nomor_induk = ANY(%s)
+            """,
+            [
+                [r.get("nomorinduk", "") for _n, r in _baris(b, LAPORAN_PINJAM)],
+                [
+                    sesi.sumber.awalan + r.get("nomorinduk", "")
+                    for _n, r in _baris(b, LAPORAN_PINJAM)
+                ],
+            ],
+        )
+        for nomor_induk, *sisa in c.fetchall():
+            induk[nomor_induk.removeprefix(sesi.sumber.awalan)] = tuple(sisa)
+    anggota = {a.pk: a for a in Anggota.objects.filter(pk__in=set(nomor_anggota.values()))}
+    terbuka = _sedang_dipinjam([e[0] for e in induk.values()])
+    baru, peta, dipinjam = [], [], []
+    for nomor, r in _baris(b, LAPORAN_PINJAM):
+        id_sumber = f"{r.get('nomorinduk')}:{r.get('tanggalpinjam')}"
+        if id_sumber in sudah:
+            sesi.catat(PINJAM, "tetap")
+            continue
+        a = anggota.get(nomor_anggota.get(r.get("nomoranggota", ""), 0))
+        e = induk.get(r.get("nomorinduk", ""))
+        if a is None or e is None:
+            sesi.masalah(
+                b.nama,
+                nomor,
+                "Nomor Anggota" if a is None else "Nomor Induk",
+                r.get("nomoranggota") if a is None else r.get("nomorinduk"),
+                _("Peminjaman menunjuk anggota yang tidak ada.")
+                if a is None
+                else _("Peminjaman menunjuk eksemplar yang tidak ada."),
+            )
+            sesi.catat(PINJAM, "ditolak")
+            continue
+        pinjam = (
+            _waktu(sesi, b.nama, nomor, "Tanggal Pinjam", r.get("tanggalpinjam", ""))
+            or timezone.now()
+        )
+        kembali = _waktu(
+            sesi, b.nama, nomor, "Tanggal Dikembalikan", r.get("tanggaldikembalikan", "")
+        )
+        tempo = (
+            _tanggal(sesi, b.nama, nomor, "Tanggal Jatuh Tempo", r.get("tanggaljatuhtempo", ""))
+            or pinjam.date()
+        )
+        if kembali is None and (e[0] in terbuka or any(x[0] == e[0] for x in dipinjam)):
+            sesi.masalah(
+                b.nama,
+                nomor,
+                "Nomor Induk",
+                r.get("nomorinduk"),
+                _("Eksemplar ini sudah dipinjam pada baris lain."),
+            )
+            sesi.catat(PINJAM, "ditolak")
+            continue
+        baru.append(
+            Peminjaman(
+                anggota_id=a.pk,
+                eksemplar_id=e[0],
+                katalog_id=e[1],
+                cabang_id=e[2],
+                dipinjam=pinjam,
+                jatuh_tempo=tempo,
+                dikembalikan=kembali,
+                cabang_kembali_id=e[2] if kembali else None,
+                status=Peminjaman.Status.KEMBALI if kembali else Peminjaman.Status.BERJALAN,
+                kategori_anggota_id=a.kategori_id,
+                jenis_kelamin=a.jenis_kelamin,
+                kelompok_usia=_kelompok(a, pinjam.date()),
+            )
+        )
+        peta.append(id_sumber)
+        if kembali is None:
+            dipinjam.append((e[0], tempo))
+    _simpan(sesi, PINJAM, "laporan.peminjaman", baru, peta)
+    katalog_services.tandai_dipinjam_impor(dipinjam)
+
+
+def _sedang_dipinjam(eksemplar_ids: list[int]) -> set[int]:
+    return set(
+        Peminjaman.objects.filter(
+            eksemplar_id__in=eksemplar_ids, status=Peminjaman.Status.BERJALAN
+        ).values_list("eksemplar_id", flat=True)
+    )
 
 
 def _kelompok(anggota: Anggota, pada: date) -> str:
