@@ -263,6 +263,22 @@ def rekaman_marc(raw: bytes | mmap.mmap) -> Iterator[tuple[int, Record]]:
             raise BerkasGagal(_("MARCXML tidak dapat dibaca: %(e)s") % {"e": exc}) from None
         yield from enumerate(rekaman, start=1)
         return
+    for nomor, potongan in potongan_iso(raw):
+        try:
+            yield nomor, _rekaman_iso(potongan)
+        except Exception as exc:
+            raise BerkasGagal(
+                _("Rekaman MARC ke-%(n)s tidak dapat dibaca: %(e)s") % {"n": nomor, "e": exc}
+            ) from None
+
+
+def baca_iso(potongan: bytes) -> Record:
+    """One ISO 2709 record from its bytes (see potongan_iso), for a worker process."""
+    return _rekaman_iso(potongan)
+
+
+def potongan_iso(raw: bytes | mmap.mmap) -> Iterator[tuple[int, bytes]]:
+    """(record number, bytes) of each ISO 2709 record, checked for length, unparsed."""
     posisi, nomor = 0, 0
     while posisi < len(raw):
         while posisi < len(raw) and raw[posisi : posisi + 1] in (b"\n", b"\r", b" "):
@@ -279,12 +295,7 @@ def rekaman_marc(raw: bytes | mmap.mmap) -> Iterator[tuple[int, Record]]:
         potongan = raw[posisi : posisi + panjang]
         if len(potongan) < panjang or not potongan.endswith(b"\x1d"):
             raise BerkasGagal(_("Rekaman MARC ke-%(n)s terpotong.") % {"n": nomor})
-        try:
-            yield nomor, _rekaman_iso(potongan)
-        except Exception as exc:
-            raise BerkasGagal(
-                _("Rekaman MARC ke-%(n)s tidak dapat dibaca: %(e)s") % {"n": nomor, "e": exc}
-            ) from None
+        yield nomor, bytes(potongan)
         posisi += panjang
 
 
@@ -353,6 +364,13 @@ class BerkasMasuk:
             _("%(n)s bukan tabel (CSV, XLSX, atau HTML/.xls) melainkan %(j)s.")
             % {"n": self.nama, "j": self.jenis}
         )
+
+    def potongan(self) -> Iterator[tuple[int, bytes]]:
+        """The raw bytes of each record of an ISO 2709 file (parsed elsewhere)."""
+        if self.ukuran == 0:
+            return
+        with open(self.jalur, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            yield from potongan_iso(m)
 
     def rekaman(self) -> Iterator[tuple[int, Record]]:
         """Every record of a MARC file, read through a memory map (pages in and out)."""

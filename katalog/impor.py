@@ -12,13 +12,16 @@ katalog.muat, the one bulk path.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,7 +37,7 @@ from katalog.muat import (
     ENTITAS_KATALOG,
     EksemplarMasuk,
     PemuatKatalog,
-    RekamanMasuk,
+    RekamanSiap,
 )
 
 BUKU_INDUK = ("nomerinduk", "judul")
@@ -174,6 +177,88 @@ def record_dari_kolom(
 
 def _daftar(teks: str, pemisah: str = ";") -> list[str]:
     return [x.strip() for x in (teks or "").split(pemisah) if x.strip()]
+
+
+# --- preparing records (in worker processes for big imports) -------------------------
+
+
+@dataclass
+class RekamanMasuk:
+    """A record as read: a pymarc Record, or the raw material to build one from in a
+    worker process (ruas rows, the catalogs columns, the bytes of an ISO 2709 record)."""
+
+    tabel: str
+    id_sumber: str  # "" for ISO records: their 001 is read when they are parsed
+    berkas: str
+    nomor: int
+    record: Record | None = None
+    ruas: list[tuple] | None = None  # (tag, ind1, ind2, value, [(code, value)…] | None)
+    kolom_catalogs: dict | str | None = None
+    iso: bytes | None = None
+
+
+def siapkan(r: RekamanMasuk, sekarang: str) -> RekamanSiap:
+    """Everything about a record that needs no database: its MARC (005 stamped now),
+    the columns the catalogue derives from it, and the fingerprint of what the source
+    said. Pure, so a pool of processes can run it."""
+    try:
+        record = _record(r)
+    except Exception as exc:  # a broken ISO record: reported, the rest goes on
+        return RekamanSiap(r.tabel, r.id_sumber, r.berkas, r.nomor,
+                           galat=_("Rekaman MARC tidak dapat dibaca: %(e)s") % {"e": exc})  # fmt: skip
+    sidik = _sidik_mentah(r) or impor.sidik(record.as_dict())
+    for f in record.get_fields("005"):
+        record.remove_field(f)
+    record.add_ordered_field(Field(tag="005", data=sekarang))
+    f245 = record.get("245")
+    return RekamanSiap(
+        tabel=r.tabel,
+        id_sumber=r.id_sumber or _id_marc(record),
+        berkas=r.berkas,
+        nomor=r.nomor,
+        judul_a=(f245.get("a") or "") if f245 is not None else "",
+        isbn=[x for f in record.get_fields("020") for x in f.get_subfields("a")],
+        induk=list(dict.fromkeys(
+            x.strip() for f in record.get_fields("990") for x in f.get_subfields("a") if x.strip()
+        )),
+        sidik=sidik,
+        kolom=marc_mod.kolom_dari_marc(record),
+        marc=json.dumps(record.as_dict(), ensure_ascii=False),
+    )  # fmt: skip
+
+
+def _sidik_mentah(r: RekamanMasuk) -> str:
+    """The fingerprint of what the source said, from its raw form when there is one
+    (cheaper than serialising the record: this runs a million times)."""
+    if r.iso is not None:
+        return hashlib.sha256(r.iso).hexdigest()
+    if r.ruas:
+        return hashlib.sha256(repr(r.ruas).encode()).hexdigest()
+    return ""
+
+
+def _record(r: RekamanMasuk) -> Record:
+    if r.record is not None:
+        return r.record
+    if r.iso is not None:
+        return pembaca.baca_iso(r.iso)
+    fields = [f for x in r.ruas or () if (f := field_ruas(*x)) is not None]
+    if fields:
+        record = Record(force_utf8=True, leader=marc_mod.LEADER_BAWAAN)
+        record.fields = fields
+        return record
+    # Django leaves jsonb as text for its JSONField to decode.
+    kolom = r.kolom_catalogs
+    return _record_catalogs(json.loads(kolom) if isinstance(kolom, str) else kolom or {})
+
+
+def _siapkan_per_batch(
+    rekaman: Iterator[RekamanMasuk], sekarang: str
+) -> Iterator[list[RekamanSiap]]:
+    """Prepared records, batch by batch. siapkan() needs no database, so a pool of
+    processes could run it; that is not done yet (see docs/BENCHMARKS.md)."""
+    for batch in impor.per_batch(rekaman):
+        yield [siapkan(r, sekarang) for r in batch]
 
 
 # --- lookups ---------------------------------------------------------------------------
@@ -340,10 +425,12 @@ class PengimporKatalog(Pengimpor):
     def pratinjau(self, sesi: Sesi) -> list[BagianPratinjau]:
         bagian = []
         rekaman = BacaKatalog(sesi, pratinjau=True).rekaman()
+        sekarang = timezone.now().strftime("%Y%m%d%H%M%S.0")
         contoh = []
-        for r in rekaman:
+        for masuk in rekaman:
+            r = siapkan(masuk, sekarang)
             PemuatKatalog.periksa(sesi, r)
-            kolom = marc_mod.kolom_dari_marc(r.record)
+            kolom = r.kolom
             contoh.append(
                 [
                     r.id_sumber,
@@ -444,8 +531,13 @@ class PengimporKatalog(Pengimpor):
         baca = BacaKatalog(sesi, Pemeta(sesi))
         sesi.tahap(1, 3, _("Membaca rekaman katalog…"))
         n = 0
-        for batch in impor.per_batch(baca.rekaman()):
+        sekarang = timezone.now().strftime("%Y%m%d%H%M%S.0")
+        for batch in _siapkan_per_batch(baca.rekaman(), sekarang):
             pemuat.tambah_rekaman(batch)
+            baca.tambah_990(batch)
+            # Items known from the records (990 $a, template rows) go to staging as
+            # they come, so memory stays flat whatever the size of the file.
+            pemuat.tambah_eksemplar(baca.ambil_tertunda())
             n += len(batch)
             sesi.maju(0, 1, _("%(n)s rekaman dibaca…") % {"n": f"{n:,}".replace(",", ".")})
         sesi.tahap(2, 3, _("Membaca eksemplar…"))
@@ -460,8 +552,7 @@ class BacaKatalog:
 
     def __init__(self, sesi: Sesi, pemeta: Pemeta | None = None, pratinjau: bool = False):
         self.sesi, self.pemeta, self.pratinjau = sesi, pemeta, pratinjau
-        self._eksemplar_marc: list[EksemplarMasuk] = []
-        self._eksemplar_template: list[EksemplarMasuk] = []
+        self._tertunda: list[EksemplarMasuk] = []  # items read with their records
         self._kode_slims: list[tuple[str, int, str, str]] = []
 
     def rekaman(self) -> Iterator[RekamanMasuk]:
@@ -481,8 +572,7 @@ class BacaKatalog:
 
     def eksemplar(self) -> Iterator[EksemplarMasuk]:
         sesi = self.sesi
-        yield from self._eksemplar_marc
-        yield from self._eksemplar_template
+        yield from self.ambil_tertunda()
         yield from self._eksemplar_slims(sesi)
         for b in sesi.tabel("collections"):
             yield from self._dari_collections(sesi, b)
@@ -491,40 +581,45 @@ class BacaKatalog:
 
     def _dari_marc(self, sesi: Sesi, b: pembaca.BerkasMasuk) -> Iterator[RekamanMasuk]:
         try:
-            for nomor, record in b.rekaman():
-                id_sumber = _id_marc(record)
-                yield RekamanMasuk("marc", id_sumber, b.nama, nomor, record)
-                if self.pemeta is not None:
-                    self._tambah_990(sesi, b.nama, nomor, id_sumber, record)
+            if b.jenis == "marc21":
+                for nomor, potongan in b.potongan():
+                    yield RekamanMasuk("marc", "", b.nama, nomor, iso=potongan)
+            else:
+                for nomor, record in b.rekaman():
+                    yield RekamanMasuk("marc", "", b.nama, nomor, record=record)
         except pembaca.BerkasGagal as exc:
             sesi.masalah(b.nama, 0, "", "", str(exc))
 
-    def _tambah_990(self, sesi: Sesi, berkas: str, nomor: int, id_sumber: str, record: Record):
-        induk = dict.fromkeys(
-            sf.strip()
-            for f in record.get_fields("990")
-            for sf in f.get_subfields("a")
-            if sf.strip()
-        )
-        for n in induk:
-            self._eksemplar_marc.append(
-                EksemplarMasuk(
-                    tabel="marc.990",
-                    id_sumber=f"{id_sumber}:{n}",
-                    berkas=berkas,
-                    nomor=nomor,
-                    katalog_tabel="marc",
-                    katalog_sumber=id_sumber,
-                    kategori_id=self.pemeta.kategori_umum,
-                    cabang_id=sesi.cabang.pk,
-                    unit_id=sesi.cabang.unit_id,
-                    nomor_induk=n,
-                    perlu_verifikasi=True,
-                    catatan=_("Dari 990 $a impor “%(s)s”; periksa saat stock opname.")
-                    % {"s": sesi.sumber},
-                    data={"990": n},
+    def ambil_tertunda(self) -> list[EksemplarMasuk]:
+        tertunda, self._tertunda = self._tertunda, []
+        return tertunda
+
+    def tambah_990(self, batch: list[RekamanSiap]) -> None:
+        """MARC carries no holdings but its 990 $a accession numbers: one item each,
+        in the chosen branch, flagged for the next stock opname."""
+        sesi = self.sesi
+        for r in batch:
+            if r.tabel != "marc":
+                continue
+            for n in r.induk:
+                self._tertunda.append(
+                    EksemplarMasuk(
+                        tabel="marc.990",
+                        id_sumber=f"{r.id_sumber}:{n}",
+                        berkas=r.berkas,
+                        nomor=r.nomor,
+                        katalog_tabel="marc",
+                        katalog_sumber=r.id_sumber,
+                        kategori_id=self.pemeta.kategori_umum,
+                        cabang_id=sesi.cabang.pk,
+                        unit_id=sesi.cabang.unit_id,
+                        nomor_induk=n,
+                        perlu_verifikasi=True,
+                        catatan=_("Dari 990 $a impor “%(s)s”; periksa saat stock opname.")
+                        % {"s": sesi.sumber},
+                        data={"990": n},
+                    )
                 )
-            )
 
     # Inlislite tables: catalogs + catalog_ruas (+ catalog_subruas)
 
@@ -649,29 +744,23 @@ class BacaKatalog:
                 ORDER BY c.id, r.seq NULLS LAST, r.id
                 """
             )
-            sekarang, fields, baris_awal = None, [], None
+            sekarang, ruas, awal = None, [], None
             for cid, nomor, berkas, kolom, tag, ind1, ind2, nilai, kode, isi in c:
                 if cid != sekarang:
                     if sekarang is not None:
-                        yield self._rekaman_tabel(sekarang, baris_awal, fields)
-                    sekarang, fields, baris_awal = cid, [], (nomor, berkas, kolom)
+                        yield self._rekaman_tabel(sekarang, awal, ruas)
+                    sekarang, ruas, awal = cid, [], (nomor, berkas, kolom)
                 if tag is not None:
                     pasangan = list(zip(kode, isi, strict=True)) if kode else None
-                    f = field_ruas(tag, ind1, ind2, nilai, pasangan)
-                    if f is not None:
-                        fields.append(f)
+                    ruas.append((tag, ind1, ind2, nilai, pasangan))
             if sekarang is not None:
-                yield self._rekaman_tabel(sekarang, baris_awal, fields)
+                yield self._rekaman_tabel(sekarang, awal, ruas)
 
-    def _rekaman_tabel(self, cid: str, awal: tuple, fields: list[Field]) -> RekamanMasuk:
+    def _rekaman_tabel(self, cid: str, awal: tuple, ruas: list[tuple]) -> RekamanMasuk:
         nomor, berkas, kolom = awal
-        if fields:
-            record = Record(force_utf8=True, leader=marc_mod.LEADER_BAWAAN)
-            record.fields = fields
-        else:
-            # Django leaves jsonb as text for its JSONField to decode.
-            record = _record_catalogs(json.loads(kolom) if isinstance(kolom, str) else kolom or {})
-        return RekamanMasuk("catalogs", cid, berkas, nomor, record)
+        # The catalogs columns are needed only when the record has no ruas at all.
+        return RekamanMasuk("catalogs", cid, berkas, nomor, ruas=ruas,
+                            kolom_catalogs=None if ruas else kolom)  # fmt: skip
 
     def _dari_tabel_pratinjau(self, sesi: Sesi) -> Iterator[RekamanMasuk]:
         """The preview rebuilds the first records in memory, without staging."""
@@ -692,16 +781,13 @@ class BacaKatalog:
             katalog = [(0, "", {"id": cid}) for cid in ruas]
         for n, nama, r in katalog:
             cid = id_bersih(r.get("id", ""))
-            fields = [
-                f
-                for x in sorted(ruas.get(cid, []), key=lambda x: _angka(x.get("sequence")) or 0)
-                if (
-                    f := field_ruas(
-                        x.get("tag", ""), x.get("indicator1"), x.get("indicator2"), x.get("value")
-                    )
-                )
-            ]
-            yield self._rekaman_tabel(cid, (n, nama, r), fields)
+            baris = sorted(ruas.get(cid, []), key=lambda x: float(_angka(x.get("sequence")) or 0))
+            yield self._rekaman_tabel(
+                cid,
+                (n, nama, r),
+                [(x.get("tag", ""), x.get("indicator1"), x.get("indicator2"), x.get("value"), None)
+                 for x in baris],
+            )  # fmt: skip
 
     # Inlislite "Export Data Tag"
 
@@ -773,7 +859,7 @@ class BacaKatalog:
                 dilihat.add(id_sumber)
                 yield RekamanMasuk("template.koleksi", id_sumber, b.nama, nomor, record)
             if self.pemeta is not None:
-                self._eksemplar_template.append(self._item_template(b.nama, nomor, c, id_sumber))
+                self._tertunda.append(self._item_template(b.nama, nomor, c, id_sumber))
 
     def _item_template(self, berkas: str, nomor: int, c: list[str], id_katalog: str):
         sesi, p = self.pemeta.sesi, self.pemeta
@@ -848,7 +934,7 @@ class BacaKatalog:
                 )
             if self.pemeta is not None and r.get("nomerinduk"):
                 p, sesi = self.pemeta, self.sesi
-                self._eksemplar_template.append(
+                self._tertunda.append(
                     EksemplarMasuk(
                         tabel="laporan.buku_induk.eksemplar",
                         id_sumber=r["nomerinduk"],

@@ -24,14 +24,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from pymarc import Field, Record
 
 from dispusip import impor, penomoran
 from dispusip.audit import catat
 from dispusip.impor import GALAT, PERINGATAN, Sesi
-from katalog import marc as marc_mod
 from katalog import nomor_standar, services
 from katalog.models import Katalog, StatusEksemplar
 
@@ -123,12 +120,21 @@ KOLOM_EKSEMPLAR = [
 
 
 @dataclass
-class RekamanMasuk:
+class RekamanSiap:
+    """A record ready to load: what the source said, prepared (possibly in another
+    process) by katalog.impor.siapkan — its columns, its MARC as JSON, its fingerprint."""
+
     tabel: str  # the source table the id belongs to ("marc", "catalogs", "slims.biblio")
     id_sumber: str
     berkas: str
     nomor: int  # row or record number in that file
-    record: Record
+    judul_a: str = ""
+    isbn: list[str] = field(default_factory=list)  # 020 $a as given
+    induk: list[str] = field(default_factory=list)  # 990 $a accession numbers
+    sidik: str = ""
+    kolom: dict = field(default_factory=dict)
+    marc: str = ""  # the record as JSON (pymarc's as_dict), 005 stamped
+    galat: str = ""  # the record could not be read at all
 
 
 @dataclass
@@ -155,10 +161,12 @@ class EksemplarMasuk:
     data: dict = field(default_factory=dict)  # what the source said, for the fingerprint
 
 
-def _ganti(record: Record, tag: str, data: str) -> None:
-    for f in record.get_fields(tag):
-        record.remove_field(f)
-    record.add_ordered_field(Field(tag=tag, data=data))
+def _nomor_kontrol(r: RekamanSiap, nomor: str) -> None:
+    """Give a prepared record another 001 (its JSON and its column alike)."""
+    data = json.loads(r.marc)
+    data["fields"] = [{"001": nomor}, *(f for f in data["fields"] if "001" not in f)]
+    r.marc = json.dumps(data, ensure_ascii=False)
+    r.kolom["nomor_kontrol"] = nomor
 
 
 class PemuatKatalog:
@@ -167,27 +175,25 @@ class PemuatKatalog:
         self.nomor_dipakai: set[str] = set()
         self.id_dilihat: set[tuple[str, str]] = set()
         self.jumlah_eksemplar = 0
-        self.sekarang = timezone.now().strftime("%Y%m%d%H%M%S.0")
         impor.buat_staging("stg_katalog", KOLOM_KATALOG)
         impor.buat_staging("stg_eksemplar", KOLOM_EKSEMPLAR)
 
     # --- records ------------------------------------------------------------------
 
-    def tambah_rekaman(self, batch: list[RekamanMasuk]) -> None:
+    def tambah_rekaman(self, batch: list[RekamanSiap]) -> None:
         sah = [r for r in batch if self._periksa(r)]
         peta = self._peta(sah)
         baris, baru = [], []
         for r in sah:
-            sidik = impor.sidik(r.record.as_dict())
             lama = peta.get(r.id_sumber)
             if lama is None:
-                baru.append((r, sidik))
+                baru.append(r)
                 continue
             id_tujuan, sidik_lama, diimpor, diubah, nomor_kontrol = lama
-            if sidik_lama == sidik:
-                baris.append(self._baris(r, sidik, "tetap", id_tujuan))
+            if sidik_lama == r.sidik:
+                baris.append(self._baris(r, "tetap", id_tujuan))
             elif diubah > diimpor:
-                baris.append(self._baris(r, sidik, "konflik", id_tujuan))
+                baris.append(self._baris(r, "konflik", id_tujuan))
                 self.sesi.masalah(
                     r.berkas,
                     r.nomor,
@@ -197,12 +203,16 @@ class PemuatKatalog:
                     PERINGATAN,
                 )
             else:
-                _ganti(r.record, "001", nomor_kontrol)
-                baris.append(self._baris(r, sidik, "diperbarui", id_tujuan, data=True))
+                _nomor_kontrol(r, nomor_kontrol)
+                baris.append(self._baris(r, "diperbarui", id_tujuan, data=True))
         baris.extend(self._baru(baru))
         impor.salin("stg_katalog", [k for k, _t in KOLOM_KATALOG], baris)
 
-    def _periksa(self, r: RekamanMasuk) -> bool:
+    def _periksa(self, r: RekamanSiap) -> bool:
+        if r.galat:
+            self.sesi.masalah(r.berkas, r.nomor, "", "", r.galat)
+            self.sesi.catat(ENTITAS_KATALOG, "ditolak")
+            return False
         kunci = (r.tabel, r.id_sumber)
         if kunci in self.id_dilihat:
             self.sesi.masalah(
@@ -218,11 +228,9 @@ class PemuatKatalog:
         return self.periksa(self.sesi, r)
 
     @staticmethod
-    def periksa(sesi: Sesi, r: RekamanMasuk) -> bool:
+    def periksa(sesi: Sesi, r: RekamanSiap) -> bool:
         """A record's own rules: a title is required; a bad ISBN is only a warning."""
-        f245 = r.record.get("245")
-        judul = (f245.get("a") or "") if f245 is not None else ""
-        if not judul.strip(" /:;.,=[]"):
+        if not r.judul_a.strip(" /:;.,=[]"):
             sesi.masalah(
                 r.berkas,
                 r.nomor,
@@ -232,15 +240,14 @@ class PemuatKatalog:
             )
             sesi.catat(ENTITAS_KATALOG, "ditolak")
             return False
-        for f in r.record.get_fields("020"):
-            for isbn in f.get_subfields("a"):
-                alasan = nomor_standar.masalah_isbn(isbn) if isbn.strip() else None
-                if alasan:
-                    # Real Inlislite data carries such ISBNs: kept as given, reported.
-                    sesi.masalah(r.berkas, r.nomor, "020 $a", isbn, alasan, PERINGATAN)
+        for isbn in r.isbn:
+            alasan = nomor_standar.masalah_isbn(isbn) if isbn.strip() else None
+            if alasan:
+                # Real Inlislite data carries such ISBNs: kept as given, reported.
+                sesi.masalah(r.berkas, r.nomor, "020 $a", isbn, alasan, PERINGATAN)
         return True
 
-    def _peta(self, batch: list[RekamanMasuk]) -> dict[str, tuple]:
+    def _peta(self, batch: list[RekamanSiap]) -> dict[str, tuple]:
         """What earlier imports from this source made of these records."""
         if not batch:
             return {}
@@ -255,34 +262,25 @@ class PemuatKatalog:
             )
             return {row[0]: row[1:] for row in c.fetchall()}
 
-    def _baru(self, baru: list[tuple[RekamanMasuk, str]]) -> list[list]:
+    def _baru(self, baru: list[RekamanSiap]) -> list[list]:
         if not baru:
             return []
-        kolom = [marc_mod.kolom_dari_marc(r.record) for r, _s in baru]
-        isbn, cocok, judul = self._cocokkan(kolom)
-        hasil, perlu_nomor = [], []
-        for (r, sidik), k in zip(baru, kolom, strict=True):
+        isbn, cocok, judul = self._cocokkan([r.kolom for r in baru])
+        dibuat, baris = [], []
+        for r in baru:
+            k = r.kolom
             sama = next((isbn[x] for x in k["isbn_normal"] if x in isbn), None) or cocok.get(
                 k["kunci_cocok"]
             )
             if sama is not None:
-                hasil.append(self._baris(r, sidik, "digabung", sama))
-                continue
-            nomor = k["nomor_kontrol"]
-            if not nomor or nomor in self.nomor_dipakai:
-                perlu_nomor.append(len(hasil))
-            self.nomor_dipakai.add(nomor)
-            hasil.append([r, sidik, k, judul.get(k["kunci_judul"])])
-        self._nomori(hasil, perlu_nomor)
-        ids = self._id_baru(sum(1 for h in hasil if isinstance(h[0], RekamanMasuk)))
-        baris = []
-        for h in hasil:
-            if not isinstance(h[0], RekamanMasuk):
-                baris.append(h)
-                continue
-            r, sidik, k, calon = h
-            _ganti(r.record, "005", self.sekarang)
-            baris.append(self._baris(r, sidik, "dibuat", next(ids), kolom=k, calon=calon))
+                baris.append(self._baris(r, "digabung", sama))
+            else:
+                dibuat.append((r, judul.get(k["kunci_judul"])))
+        self._nomori([r for r, _calon in dibuat])
+        ids = self._id_baru(len(dibuat))
+        baris += [
+            self._baris(r, "dibuat", next(ids), data=True, calon=calon) for r, calon in dibuat
+        ]
         return baris
 
     def _cocokkan(self, kolom: list[dict]) -> tuple[dict, dict, dict]:
@@ -317,24 +315,23 @@ class PemuatKatalog:
                 judul = dict(c.fetchall())
         return isbn, cocok, judul
 
-    def _nomori(self, hasil: list, perlu: list[int]) -> None:
+    def _nomori(self, baru: list[RekamanSiap]) -> None:
         """Keep the source's 001 when the province has no such number yet (Inlislite
         installations all count INLIS000000000000001 upwards): else a new one."""
-        calon = [h[2]["nomor_kontrol"] for h in hasil if isinstance(h[0], RekamanMasuk)]
         with connection.cursor() as c:
             c.execute(
                 "SELECT nomor_kontrol FROM katalog_katalog WHERE nomor_kontrol = ANY(%s)",
-                [[n for n in calon if n]],
+                [[r.kolom["nomor_kontrol"] for r in baru if r.kolom["nomor_kontrol"]]],
             )
-            dipakai = {n for (n,) in c.fetchall()}
-        perlu = sorted(
-            set(perlu)
-            | {
-                i
-                for i, h in enumerate(hasil)
-                if isinstance(h[0], RekamanMasuk) and h[2]["nomor_kontrol"] in dipakai
-            }
-        )
+            dipakai = {n for (n,) in c.fetchall()} | self.nomor_dipakai
+        perlu = []
+        for r in baru:
+            nomor = r.kolom["nomor_kontrol"]
+            if not nomor or nomor in dipakai:
+                perlu.append(r)
+            else:
+                dipakai.add(nomor)
+                self.nomor_dipakai.add(nomor)
         if not perlu:
             return
         nomor = penomoran.alokasikan(
@@ -344,10 +341,8 @@ class PemuatKatalog:
                 "nomor_kontrol", flat=True
             ),
         )
-        for i, n in zip(perlu, nomor, strict=True):
-            r, _sidik, k, _calon = hasil[i]
-            _ganti(r.record, "001", n)
-            k["nomor_kontrol"] = n
+        for r, n in zip(perlu, nomor, strict=True):
+            _nomor_kontrol(r, n)
             self.nomor_dipakai.add(n)
 
     def _id_baru(self, n: int):
@@ -361,30 +356,20 @@ class PemuatKatalog:
             )
             return iter([pk for (pk,) in c.fetchall()])
 
-    def _baris(
-        self,
-        r: RekamanMasuk,
-        sidik: str,
-        hasil: str,
-        id_tujuan: int | None,
-        *,
-        data: bool = False,
-        kolom: dict | None = None,
-        calon: int | None = None,
-    ):
-        awal = [r.nomor, r.berkas, r.tabel, r.id_sumber, sidik, hasil, id_tujuan, calon]
-        if kolom is None and not data:
+    def _baris(self, r: RekamanSiap, hasil: str, id_tujuan: int | None, *, data: bool = False,
+               calon: int | None = None) -> list:  # fmt: skip
+        awal = [r.nomor, r.berkas, r.tabel, r.id_sumber, r.sidik, hasil, id_tujuan, calon]
+        if not data:
             return [*awal, None, *([None] * len(KOLOM_DATA))]
-        kolom = kolom or marc_mod.kolom_dari_marc(r.record)
         nilai = []
         for k in KOLOM_DATA:
-            v = kolom[k]
+            v = r.kolom[k]
             if k == "pengarang":
                 v = json.dumps(v, ensure_ascii=False)
             elif k in PANJANG and v:
                 v = v[: PANJANG[k]]
             nilai.append(v)
-        return [*awal, json.dumps(r.record.as_dict(), ensure_ascii=False), *nilai]
+        return [*awal, r.marc, *nilai]
 
     # --- items --------------------------------------------------------------------
 
@@ -689,4 +674,4 @@ class PemuatKatalog:
         )
 
 
-__all__ = ["GALAT", "EksemplarMasuk", "PemuatKatalog", "RekamanMasuk"]
+__all__ = ["GALAT", "EksemplarMasuk", "PemuatKatalog", "RekamanSiap"]
