@@ -21,6 +21,7 @@ import io
 import json
 import re
 import shutil
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,7 +222,7 @@ class Sesi:
         return hasil
 
 
-class Pengimpor:
+class Pengimpor(ABC):
     """What an app registers to take part in imports (see katalog.impor, sirkulasi.impor).
 
     kenali() claims a file by returning the table kind it reads from it (looking
@@ -235,11 +236,11 @@ class Pengimpor:
     tabel: tuple[str, ...] = ()  # the table kinds it reads
     entitas: Mapping[str, Any] = {}  # entity key -> label, for the result page
 
-    def kenali(self, berkas: pembaca.BerkasMasuk, kepala: list[str]) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def kenali(self, berkas: pembaca.BerkasMasuk, kepala: list[list[str]]) -> str: ...
 
-    def format_tabel(self, tabel: str) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def format_tabel(self, tabel: str) -> str: ...
 
     def pratinjau(self, sesi: Sesi) -> list[BagianPratinjau]:
         return []
@@ -247,8 +248,8 @@ class Pengimpor:
     def lookup(self, sesi: Sesi) -> list[LookupBaru]:
         return []
 
-    def jalankan(self, sesi: Sesi) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def jalankan(self, sesi: Sesi) -> None: ...
 
 
 _pengimpor: list[Pengimpor] = []
