@@ -727,7 +727,13 @@ def gabungkan_katalog(calon: CalonGabung, *, oleh: Pengguna, ip: str | None = No
         PetaImpor.objects.filter(id_tujuan=baru.pk, tabel__in=TABEL_IMPOR_KATALOG).update(
             id_tujuan=ada.pk
         )
-        CalonGabung.objects.filter(ada=baru).update(ada=ada)
+        # Candidates that pointed at the imported record now point at the survivor,
+        # unless that pair is already queued (then the duplicate goes).
+        sudah = CalonGabung.objects.filter(ada=ada).values("baru")
+        CalonGabung.objects.filter(ada=baru).exclude(baru__in=sudah).exclude(baru=ada).update(
+            ada=ada
+        )
+        CalonGabung.objects.filter(ada=baru).delete()
         calon.status, calon.diputuskan, calon.diputuskan_oleh = (
             CalonGabung.Status.DIGABUNG,
             timezone.now(),

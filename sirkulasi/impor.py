@@ -144,6 +144,7 @@ class Pemeta:
     def __init__(self, sesi: Sesi) -> None:
         self.sesi = sesi
         self.kategori = {x.nama.casefold(): x for x in KategoriAnggota.objects.all()}
+        self.per_pk = {str(x.pk): x for x in self.kategori.values()}
         self.umum = (
             KategoriAnggota.objects.filter(kode="umum").first()
             or next(iter(self.kategori.values()), None)
@@ -168,7 +169,8 @@ class Pemeta:
             return self.umum
         pilihan = self.sesi.pilihan("kategori_anggota", nama)
         if pilihan and pilihan != BARU:
-            return KategoriAnggota.objects.get(pk=int(pilihan))
+            # Looked up once per mapped value, not once per member row.
+            return self.per_pk.setdefault(pilihan, KategoriAnggota.objects.get(pk=int(pilihan)))
         if nama.casefold() in self.kategori:
             return self.kategori[nama.casefold()]
         if pilihan == BARU:
