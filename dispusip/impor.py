@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -484,6 +485,65 @@ def salin(nama: str, kolom: list[str], baris: Iterable[Iterable[Any]]) -> int:
             copy.write_row(b)
             n += 1
     return n
+
+
+# PostgreSQL's names for the encodings pembaca.dekode detects.
+_ENCODING_PG = {"utf-8": "UTF8", "utf-8-sig": "UTF8", "cp1252": "WIN1252", "latin-1": "LATIN1"}
+
+
+def muat_tabel(
+    nama: str, berkas: Iterable[pembaca.BerkasMasuk], kolom: list[str], penanda: Iterable[str] = ()
+) -> None:
+    """Stage table files as they are: a TEMP table `nama` with the text columns `kolom`
+    (normalised header keys; a column the file lacks stays NULL, unknown ones are
+    dropped) plus each row's file and row number.
+
+    A CSV goes whole to PostgreSQL's own COPY parser, many times faster than reading
+    it row by row here; when COPY refuses it (ragged rows, stray quotes, a NUL) or
+    the file is XLSX or HTML, its rows are read here instead. Values are as given:
+    readers trim them."""
+    buat_staging(nama, [*((k, "text") for k in kolom), ("berkas", "text"), ("nomor", "integer")])
+    with connection.cursor() as c:
+        c.execute(f"CREATE TEMP SEQUENCE {nama}_nomor OWNED BY {nama}.nomor")
+        c.execute(f"ALTER TABLE {nama} ALTER nomor SET DEFAULT nextval('{nama}_nomor')")
+    for b in berkas:
+        if not (b.jenis == "csv" and _copy_mentah(nama, b, kolom, set(penanda))):
+            salin(
+                nama,
+                [*kolom, "berkas", "nomor"],
+                ([*(r.get(k) for k in kolom), b.nama, n] for n, r in baris_berkunci(b, penanda)),
+            )
+
+
+def _copy_mentah(nama: str, b: pembaca.BerkasMasuk, kolom: list[str], penanda: set[str]) -> bool:
+    """COPY a CSV file's bytes straight into the staging table; False if PostgreSQL
+    could not read it (nothing of it is left behind then)."""
+    enc, pemisah = pembaca.dialek_csv(b.jalur)
+    baris = b.baris()
+    kepala = next(baris, [])
+    baris.close()
+    kunci = [kunci_kolom(x) for x in kepala]
+    if not any(kunci) or not penanda <= set(kunci):
+        return False  # the header is not the first line: a report with title rows
+    # Every column of the file needs a target; the last of equal keys wins, as in
+    # baris_berkunci's dict.
+    terakhir = {k: i for i, k in enumerate(kunci) if k in kolom}
+    target = [k if terakhir.get(k) == i else f"_abaikan_{i}" for i, k in enumerate(kunci)]
+    opsi = "FORMAT csv, HEADER true, DELIMITER %s, ENCODING %s"
+    try:
+        with transaction.atomic(), connection.cursor() as c:
+            for t in target:
+                if t.startswith("_abaikan_"):
+                    c.execute(f"ALTER TABLE {nama} ADD COLUMN IF NOT EXISTS {t} text")
+            c.execute(f"ALTER TABLE {nama} ALTER berkas SET DEFAULT %s", [b.nama])
+            c.execute(f"ALTER SEQUENCE {nama}_nomor RESTART WITH 2")  # the header is row 1
+            sql = f"COPY {nama} ({', '.join(target)}) FROM STDIN ({opsi})"
+            with open(b.jalur, "rb") as f, c.cursor.copy(sql, [pemisah, _ENCODING_PG[enc]]) as cp:
+                while potongan := f.read(1 << 20):
+                    cp.write(potongan)
+    except (DatabaseError, psycopg.Error):
+        return False
+    return True
 
 
 def simpan_peta(sumber_impor: SumberImpor, staging: str, syarat: str = "true") -> None:

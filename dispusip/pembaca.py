@@ -383,15 +383,21 @@ class BerkasMasuk:
             yield from rekaman_marc(m)
 
 
-def _baris_csv_berkas(jalur: Path) -> Iterator[list[str]]:
+def dialek_csv(jalur: Path) -> tuple[str, str]:
+    """(encoding, delimiter) of a CSV file, from its first 256 kB."""
     with open(jalur, "rb") as f:
         sampel = f.read(KEPALA_SAMPEL)
     # A cut in the middle of a UTF-8 character must not look like Windows-1252.
     potong = sampel if len(sampel) < KEPALA_SAMPEL else sampel[: sampel.rfind(b"\n") + 1]
     teks, enc = dekode(potong)
+    return enc, pemisah(teks)
+
+
+def _baris_csv_berkas(jalur: Path) -> Iterator[list[str]]:
+    enc, delimiter = dialek_csv(jalur)
     with open(jalur, encoding=enc, newline="") as f:
         try:
-            yield from csv.reader(f, delimiter=pemisah(teks))
+            yield from csv.reader(f, delimiter=delimiter)
         except UnicodeDecodeError as exc:
             raise BerkasGagal(
                 _("%(n)s: pengodean teks berubah di tengah berkas (%(e)s).")

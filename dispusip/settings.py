@@ -311,3 +311,7 @@ LOGGING = {
         "pyBarcode": {"level": "WARNING"},
     },
 }
+
+# Worker processes that prepare records during a big import (0: none, in the
+# importing process only); by default one per CPU.
+IMPOR_PROSES = env_int("IMPOR_PROSES", os.cpu_count() or 1, minimum=0)

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pymarc import Field, Record, Subfield
 
-from dispusip import impor, pembaca
+from dispusip import impor, paralel, pembaca
 from dispusip.impor import BARU, PERINGATAN, BagianPratinjau, LookupBaru, Pengimpor, Sesi
 from dispusip.models import Cabang
 from katalog import marc as marc_mod
@@ -56,6 +56,24 @@ LOOKUP_INLISLITE = {
 k = impor.kunci_kolom
 id_bersih = impor.id_bersih
 _baris_kunci = impor.baris_berkunci
+
+# Smaller imports than this many batches never start worker processes.
+BATCH_TANPA_PROSES = 4
+
+# The columns of Inlislite's tables the importer reads (normalised header keys).
+KOLOM_CATALOGS = [
+    "controlnumber", "bibid", "title", "author", "edition", "publishlocation", "publisher",
+    "publishyear", "physicaldescription", "isbn", "deweyno", "callnumber", "note",
+    "languages", "subject",
+]  # fmt: skip
+KOLOM_RUAS = ["id", "catalogid", "tag", "indicator1", "indicator2", "value", "sequence"]
+KOLOM_SUBRUAS = ["id", "ruasid", "subruas", "value", "sequence"]
+# In SQL what impor.id_bersih does in Python ("45871.0" is 45871), and the order of
+# a record's ruas and of a ruas's subruas (by sequence when it is a number, then id).
+_ID_SQL = "regexp_replace(btrim(coalesce({0}, '')), '\\.0$', '')"
+_ANGKA_SQL = "CASE WHEN btrim({0}) ~ '^-?\\d+(\\.\\d+)?$' THEN btrim({0})::numeric END"
+_URUT_RUAS = f"{_ANGKA_SQL.format('sequence')} NULLS LAST, ruasid"
+_URUT_SUBRUAS = f"{_ANGKA_SQL.format('sequence')}, {_ID_SQL.format('id')}"
 _stem = impor.nama_tabel
 
 
@@ -252,13 +270,21 @@ def _record(r: RekamanMasuk) -> Record:
     return _record_catalogs(json.loads(kolom) if isinstance(kolom, str) else kolom or {})
 
 
+def siapkan_batch(batch: list[RekamanMasuk], sekarang: str) -> list[RekamanSiap]:
+    return [siapkan(r, sekarang) for r in batch]
+
+
 def _siapkan_per_batch(
     rekaman: Iterator[RekamanMasuk], sekarang: str
 ) -> Iterator[list[RekamanSiap]]:
-    """Prepared records, batch by batch. siapkan() needs no database, so a pool of
-    processes could run it; that is not done yet (see docs/BENCHMARKS.md)."""
-    for batch in impor.per_batch(rekaman):
-        yield [siapkan(r, sekarang) for r in batch]
+    """Prepared records, batch by batch: after the first few batches in a pool of
+    processes, while this one reads the next batches and loads the last ones."""
+    yield from paralel.peta_batch(
+        siapkan_batch,
+        impor.per_batch(rekaman, impor.UKURAN_BATCH),
+        sekarang,
+        mulai=BATCH_TANPA_PROSES,
+    )
 
 
 # --- lookups ---------------------------------------------------------------------------
@@ -527,6 +553,9 @@ class PengimporKatalog(Pengimpor):
     def jalankan(self, sesi: Sesi) -> None:
         with connection.cursor() as c:
             c.execute("SET LOCAL work_mem = '256MB'")
+            # New records' words go to the GIN indexes' pending lists and are merged
+            # in big sorted runs, not a few thousand at a time.
+            c.execute("SET LOCAL gin_pending_list_limit = '256MB'")
         pemuat = PemuatKatalog(sesi)
         baca = BacaKatalog(sesi, Pemeta(sesi))
         sesi.tahap(1, 3, _("Membaca rekaman katalog…"))
@@ -627,73 +656,39 @@ class BacaKatalog:
         if pratinjau:
             yield from self._dari_tabel_pratinjau(sesi)
             return
-        impor.buat_staging(
-            "stg_catalogs",
-            [("id", "text"), ("nomor", "integer"), ("berkas", "text"), ("kolom", "jsonb")],
-        )
-        impor.buat_staging(
-            "stg_ruas",
-            [
-                ("id", "text"),
-                ("catalogid", "text"),
-                ("tag", "text"),
-                ("ind1", "text"),
-                ("ind2", "text"),
-                ("value", "text"),
-                ("seq", "numeric"),
-                ("nomor", "integer"),
-                ("berkas", "text"),
-            ],
-        )
-        impor.buat_staging(
-            "stg_subruas",
-            [
-                ("ruasid", "text"),
-                ("kode", "text"),
-                ("value", "text"),
-                ("seq", "numeric"),
-                ("id", "text"),
-            ],
-        )
-        for b in sesi.tabel("catalogs"):
-            impor.salin(
-                "stg_catalogs",
-                ["id", "nomor", "berkas", "kolom"],
-                (
-                    [id_bersih(r.get("id", "")), n, b.nama, json.dumps(r, ensure_ascii=False)]
-                    for n, r in _baris_kunci(b)
-                ),
-            )
-        for b in sesi.tabel("catalog_ruas"):
-            impor.salin(
-                "stg_ruas",
-                ["id", "catalogid", "tag", "ind1", "ind2", "value", "seq", "nomor", "berkas"],
-                self._ruas(sesi, b),
-            )
-        for b in sesi.tabel("catalog_subruas"):
-            impor.salin(
-                "stg_subruas",
-                ["ruasid", "kode", "value", "seq", "id"],
-                (
-                    [
-                        id_bersih(r.get("ruasid", "")),
-                        (r.get("subruas") or "a")[:1],
-                        r.get("value", ""),
-                        _angka(r.get("sequence")),
-                        id_bersih(r.get("id", "")),
-                    ]
-                    for _n, r in _baris_kunci(b)
-                ),
-            )
+        impor.muat_tabel("stg_catalogs", sesi.tabel("catalogs"), ["id", *KOLOM_CATALOGS])
+        impor.muat_tabel("stg_ruas", sesi.tabel("catalog_ruas"), KOLOM_RUAS)
+        impor.muat_tabel("stg_subruas", sesi.tabel("catalog_subruas"), KOLOM_SUBRUAS)
         with connection.cursor() as c:
-            ada_catalogs = bool(sesi.tabel("catalogs"))
-            c.execute("CREATE INDEX ON stg_ruas (catalogid)")
-            c.execute("ANALYZE stg_ruas")
-            if ada_catalogs:
-                c.execute("CREATE INDEX ON stg_catalogs (id)")
+            # Rows keyed as the readers key them: ids without Inlislite's ".0".
+            c.execute('ALTER TABLE stg_catalogs ADD COLUMN cid text COLLATE "C"')
+            c.execute(f"UPDATE stg_catalogs SET cid = {_ID_SQL.format('id')}")
+            c.execute("CREATE INDEX ON stg_catalogs (cid)")
+            c.execute("ANALYZE stg_catalogs (cid)")
+            c.execute(
+                f"""
+                CREATE TEMP TABLE stg_ruas_katalog ON COMMIT DROP AS
+                SELECT cid, array_agg(tag) AS tag, array_agg(ind1) AS ind1,
+                    array_agg(ind2) AS ind2, array_agg(nilai) AS nilai,
+                    array_agg(ruasid) AS ruasid, min(nomor) AS nomor, min(berkas) AS berkas
+                FROM (
+                    -- One sort; the aggregates take the rows in its order (temp tables
+                    -- are never read in parallel, and grouping keeps input order).
+                    SELECT {_ID_SQL.format("catalogid")} COLLATE "C" AS cid, coalesce(btrim(tag), '') AS tag,
+                        coalesce(btrim(indicator1), '') AS ind1,
+                        coalesce(btrim(indicator2), '') AS ind2,
+                        coalesce(btrim(value), '') AS nilai,
+                        {_ID_SQL.format("id")} COLLATE "C" AS ruasid,
+                        nomor, berkas
+                    FROM stg_ruas ORDER BY cid, {_URUT_RUAS}
+                ) r
+                GROUP BY cid
+                """
+            )
+            if sesi.tabel("catalogs"):
                 c.execute(
-                    "SELECT nomor, berkas, catalogid FROM stg_ruas r WHERE NOT EXISTS "
-                    "(SELECT 1 FROM stg_catalogs c WHERE c.id = r.catalogid) ORDER BY nomor LIMIT 10000"
+                    "SELECT r.nomor, r.berkas, r.cid FROM stg_ruas_katalog r WHERE NOT EXISTS "
+                    "(SELECT 1 FROM stg_catalogs c WHERE c.cid = r.cid) ORDER BY 1 LIMIT 10000"
                 )
                 for nomor, berkas, cid in c.fetchall():
                     sesi.masalah(
@@ -705,56 +700,50 @@ class BacaKatalog:
                     )
             else:
                 c.execute(
-                    "INSERT INTO stg_catalogs (id, nomor, berkas) SELECT catalogid, min(nomor), "
-                    "min(berkas) FROM stg_ruas GROUP BY catalogid"
+                    "INSERT INTO stg_catalogs (cid, nomor, berkas) "
+                    "SELECT cid, nomor, berkas FROM stg_ruas_katalog"
                 )
         yield from self._rakit(sesi)
 
-    def _ruas(self, sesi: Sesi, b: pembaca.BerkasMasuk):
-        for n, r in _baris_kunci(b):
-            yield [
-                id_bersih(r.get("id", "")),
-                id_bersih(r.get("catalogid", "")),
-                r.get("tag", ""),
-                r.get("indicator1"),
-                r.get("indicator2"),
-                r.get("value", ""),
-                _angka(r.get("sequence")),
-                n,
-                b.nama,
-            ]
-
-    def _rakit(self, sesi: Sesi) -> Iterator[RekamanMasuk]:
-        """Each catalog's fields in order, with their subfields when subruas was given."""
-        ada_sub = bool(sesi.tabel("catalog_subruas"))
-        sub = (
-            "LEFT JOIN (SELECT ruasid, array_agg(kode ORDER BY seq, id) AS kode, "
-            "array_agg(value ORDER BY seq, id) AS nilai FROM stg_subruas GROUP BY ruasid) s "
-            "ON s.ruasid = r.id"
-            if ada_sub
-            else ""
-        )
-        kolom_sub = "s.kode, s.nilai" if ada_sub else "NULL, NULL"
-        with connection.connection.cursor(name="rakit_katalog") as c:
-            c.itersize = 5000
+    def _subruas(self) -> dict[str, list[tuple[str, str]]]:
+        """The subfields of each ruas, when catalog_subruas was given (it seldom is)."""
+        with connection.cursor() as c:
             c.execute(
                 f"""
-                SELECT c.id, c.nomor, c.berkas, c.kolom, r.tag, r.ind1, r.ind2, r.value, {kolom_sub}
-                FROM stg_catalogs c LEFT JOIN stg_ruas r ON r.catalogid = c.id {sub}
-                ORDER BY c.id, r.seq NULLS LAST, r.id
+                SELECT {_ID_SQL.format("ruasid")},
+                    array_agg(coalesce(left(nullif(btrim(subruas), ''), 1), 'a')
+                              ORDER BY {_URUT_SUBRUAS}),
+                    array_agg(coalesce(btrim(value), '') ORDER BY {_URUT_SUBRUAS})
+                FROM stg_subruas GROUP BY 1
                 """
             )
-            sekarang, ruas, awal = None, [], None
-            for cid, nomor, berkas, kolom, tag, ind1, ind2, nilai, kode, isi in c:
-                if cid != sekarang:
-                    if sekarang is not None:
-                        yield self._rekaman_tabel(sekarang, awal, ruas)
-                    sekarang, ruas, awal = cid, [], (nomor, berkas, kolom)
-                if tag is not None:
-                    pasangan = list(zip(kode, isi, strict=True)) if kode else None
-                    ruas.append((tag, ind1, ind2, nilai, pasangan))
-            if sekarang is not None:
-                yield self._rekaman_tabel(sekarang, awal, ruas)
+            return {rid: list(zip(kode, isi, strict=True)) for rid, kode, isi in c.fetchall()}
+
+    def _rakit(self, sesi: Sesi) -> Iterator[RekamanMasuk]:
+        """Each catalog's fields in order (with their subfields when subruas was given),
+        one row per record: PostgreSQL has grouped the ruas."""
+        subruas = self._subruas() if sesi.tabel("catalog_subruas") else {}
+        kolom = ", ".join(f"'{k}', coalesce(btrim(c.{k}), '')" for k in KOLOM_CATALOGS)
+        with connection.connection.cursor(name="rakit_katalog") as c:
+            c.itersize = 2000
+            c.execute(
+                f"""
+                SELECT c.cid, c.nomor, c.berkas, r.tag, r.ind1, r.ind2, r.nilai, r.ruasid,
+                    CASE WHEN r.cid IS NULL THEN jsonb_build_object({kolom}) END
+                FROM stg_catalogs c LEFT JOIN stg_ruas_katalog r ON r.cid = c.cid
+                ORDER BY c.cid
+                """
+            )
+            for cid, nomor, berkas, tag, ind1, ind2, nilai, ruasid, catalogs in c:
+                ruas = (
+                    [
+                        (t, i1, i2, v, subruas.get(rid))
+                        for t, i1, i2, v, rid in zip(tag, ind1, ind2, nilai, ruasid, strict=True)
+                    ]
+                    if tag
+                    else []
+                )
+                yield self._rekaman_tabel(cid, (nomor, berkas, catalogs), ruas)
 
     def _rekaman_tabel(self, cid: str, awal: tuple, ruas: list[tuple]) -> RekamanMasuk:
         nomor, berkas, kolom = awal

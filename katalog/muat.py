@@ -169,6 +169,18 @@ def _nomor_kontrol(r: RekamanSiap, nomor: str) -> None:
     r.kolom["nomor_kontrol"] = nomor
 
 
+# Per record: the branches holding it, those with a copy on the shelf, its categories.
+_KETERSEDIAAN = """
+    SELECT x.katalog_id,
+        array_agg(DISTINCT x.cabang_id ORDER BY x.cabang_id)
+            FILTER (WHERE x.status <> 'dihapus') AS pemilik,
+        array_agg(DISTINCT x.cabang_id ORDER BY x.cabang_id)
+            FILTER (WHERE x.status = 'tersedia') AS tersedia,
+        array_agg(DISTINCT x.kategori_id ORDER BY x.kategori_id)
+            FILTER (WHERE x.status <> 'dihapus') AS kategori
+    FROM {sumber} x"""
+
+
 class PemuatKatalog:
     def __init__(self, sesi: Sesi) -> None:
         self.sesi = sesi
@@ -410,46 +422,17 @@ class PemuatKatalog:
     def selesaikan(self) -> None:
         sesi = self.sesi
         with connection.cursor() as c:
-            c.execute("ANALYZE stg_katalog")
+            c.execute("ANALYZE stg_katalog (hasil, tabel, id_sumber, id_tujuan)")
             c.execute("SELECT hasil, count(*) FROM stg_katalog GROUP BY 1")
             for hasil, n in c.fetchall():
                 sesi.catat(ENTITAS_KATALOG, hasil, n)
-            sesi.maju(1, 5, _("Menyimpan rekaman katalog…"))
-            kolom = ", ".join(KOLOM_DATA)
-            c.execute(
-                f"""
-                INSERT INTO katalog_katalog (id, marc, {kolom}, tampil_opac, cabang_pemilik,
-                    cabang_tersedia, kategori_koleksi, dibuat, diubah, dibuat_oleh_id,
-                    diubah_oleh_id)
-                SELECT id_tujuan, marc, {kolom}, true, '{{}}', '{{}}', '{{}}', now(), now(),
-                       %s, %s
-                FROM stg_katalog WHERE hasil = 'dibuat'
-                """,
-                [self._oleh(), self._oleh()],
-            )
-            c.execute(
-                f"""
-                UPDATE katalog_katalog k SET marc = s.marc,
-                    {", ".join(f"{x} = s.{x}" for x in KOLOM_DATA)},
-                    diubah = now(), diubah_oleh_id = %s
-                FROM stg_katalog s WHERE s.hasil = 'diperbarui' AND k.id = s.id_tujuan
-                """,
-                [self._oleh()],
-            )
-            impor.simpan_peta(
-                sesi.sumber, "stg_katalog", "hasil IN ('dibuat', 'diperbarui', 'digabung')"
-            )
-            c.execute(
-                """
-                INSERT INTO katalog_calongabung (baru_id, ada_id, sumber, alasan, status, dibuat)
-                SELECT id_tujuan, calon, %s, %s, 'menunggu', now() FROM stg_katalog
-                WHERE hasil = 'dibuat' AND calon IS NOT NULL
-                ON CONFLICT DO NOTHING
-                """,
-                [sesi.sumber.nama, _("Judul dan pengarang sama, tahun atau penerbit berbeda")],
-            )
-            sesi.maju(2, 5, _("Memeriksa eksemplar…"))
-            self._eksemplar(c)
+            sesi.maju(1, 5, _("Memeriksa eksemplar…"))
+            self._periksa_eksemplar(c)
+            sesi.maju(2, 5, _("Menyimpan rekaman katalog…"))
+            self._simpan_rekaman(c)
+            self._simpan_eksemplar(c)
+            sesi.maju(3, 5, _("Memperbarui ketersediaan per cabang…"))
+            self._ketersediaan_rekaman_lama(c)
         sesi.maju(4, 5, _("Memperbarui indeks pencarian dan tajuk…"))
         if sesi.jumlah.get(ENTITAS_KATALOG, {}).get("dibuat") or sesi.jumlah.get(
             ENTITAS_KATALOG, {}
@@ -465,7 +448,48 @@ class PemuatKatalog:
     def _oleh(self) -> int | None:
         return self.sesi.oleh.pk if self.sesi.oleh is not None else None
 
-    def _eksemplar(self, c) -> None:
+    def _simpan_rekaman(self, c) -> None:
+        """New records are written with the branches and categories of their items
+        (all of them in this import), so no second pass rewrites a million rows."""
+        sesi = self.sesi
+        kolom = ", ".join(KOLOM_DATA)
+        c.execute(
+            f"""
+            INSERT INTO katalog_katalog (id, marc, {kolom}, tampil_opac, cabang_pemilik,
+                cabang_tersedia, kategori_koleksi, dibuat, diubah, dibuat_oleh_id,
+                diubah_oleh_id)
+            SELECT k.id_tujuan, k.marc, {", ".join(f"k.{x}" for x in KOLOM_DATA)}, true,
+                coalesce(a.pemilik, '{{}}'), coalesce(a.tersedia, '{{}}'),
+                coalesce(a.kategori, '{{}}'), now(), now(), %s, %s
+            FROM stg_katalog k LEFT JOIN ({_KETERSEDIAAN.format(sumber="stg_eksemplar")}
+                WHERE x.hasil = 'dibuat' GROUP BY x.katalog_id) a ON a.katalog_id = k.id_tujuan
+            WHERE k.hasil = 'dibuat'
+            """,
+            [self._oleh(), self._oleh()],
+        )
+        c.execute(
+            f"""
+            UPDATE katalog_katalog k SET marc = s.marc,
+                {", ".join(f"{x} = s.{x}" for x in KOLOM_DATA)},
+                diubah = now(), diubah_oleh_id = %s
+            FROM stg_katalog s WHERE s.hasil = 'diperbarui' AND k.id = s.id_tujuan
+            """,
+            [self._oleh()],
+        )
+        impor.simpan_peta(
+            sesi.sumber, "stg_katalog", "hasil IN ('dibuat', 'diperbarui', 'digabung')"
+        )
+        c.execute(
+            """
+            INSERT INTO katalog_calongabung (baru_id, ada_id, sumber, alasan, status, dibuat)
+            SELECT id_tujuan, calon, %s, %s, 'menunggu', now() FROM stg_katalog
+            WHERE hasil = 'dibuat' AND calon IS NOT NULL
+            ON CONFLICT DO NOTHING
+            """,
+            [sesi.sumber.nama, _("Judul dan pengarang sama, tahun atau penerbit berbeda")],
+        )
+
+    def _periksa_eksemplar(self, c) -> None:
         sesi = self.sesi
         if not self.jumlah_eksemplar:
             return
@@ -517,6 +541,13 @@ class PemuatKatalog:
             WHERE hasil IS NULL
             """
         )
+        # Statistics of what the checks decided, for the statements that follow.
+        c.execute("ANALYZE stg_eksemplar (hasil, katalog_id)")
+
+    def _simpan_eksemplar(self, c) -> None:
+        sesi = self.sesi
+        if not self.jumlah_eksemplar:
+            return
         c.execute(
             """
             INSERT INTO katalog_eksemplar (id, katalog_id, unit_id, cabang_id, lokasi_id,
@@ -557,24 +588,30 @@ class PemuatKatalog:
                 _("Eksemplar ini diubah di portal sejak impor terakhir; tidak ditimpa."),
                 PERINGATAN,
             )
-        sesi.maju(3, 5, _("Memperbarui ketersediaan per cabang…"))
+
+    def _ketersediaan_rekaman_lama(self, c) -> None:
+        """Records that were already in the catalogue and got or changed items here."""
+        if not self.jumlah_eksemplar:
+            return
         c.execute(
             """
-            UPDATE katalog_katalog k SET cabang_pemilik = a.pemilik, cabang_tersedia = a.tersedia,
-                kategori_koleksi = a.kategori
-            FROM (
-                SELECT x.katalog_id,
-                    array_agg(DISTINCT x.cabang_id ORDER BY x.cabang_id)
-                        FILTER (WHERE x.status <> 'dihapus') AS pemilik,
-                    coalesce(array_agg(DISTINCT x.cabang_id ORDER BY x.cabang_id)
-                        FILTER (WHERE x.status = 'tersedia'), '{}') AS tersedia,
-                    array_agg(DISTINCT x.kategori_id ORDER BY x.kategori_id)
-                        FILTER (WHERE x.status <> 'dihapus') AS kategori
-                FROM katalog_eksemplar x
-                WHERE x.katalog_id IN (SELECT DISTINCT katalog_id FROM stg_eksemplar
-                                       WHERE hasil IN ('dibuat', 'diperbarui'))
-                GROUP BY x.katalog_id
-            ) a
+            CREATE TEMP TABLE stg_katalog_lama ON COMMIT DROP AS
+            SELECT DISTINCT e.katalog_id FROM stg_eksemplar e
+            LEFT JOIN stg_katalog s ON s.id_tujuan = e.katalog_id AND s.hasil = 'dibuat'
+            WHERE e.hasil IN ('dibuat', 'diperbarui') AND s.id_tujuan IS NULL
+            """
+        )
+        if not c.rowcount:
+            return
+        c.execute("ANALYZE stg_katalog_lama")
+        c.execute(
+            f"""
+            UPDATE katalog_katalog k SET cabang_pemilik = coalesce(a.pemilik, '{{}}'),
+                cabang_tersedia = coalesce(a.tersedia, '{{}}'),
+                kategori_koleksi = coalesce(a.kategori, '{{}}')
+            FROM ({_KETERSEDIAAN.format(sumber="katalog_eksemplar")}
+                JOIN stg_katalog_lama l ON l.katalog_id = x.katalog_id
+                GROUP BY x.katalog_id) a
             WHERE k.id = a.katalog_id
             """
         )

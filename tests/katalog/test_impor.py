@@ -87,6 +87,25 @@ def test_impor_membuat_rekaman_dan_eksemplar_990(jalankan):
     assert job.done == job.total
 
 
+def test_rekaman_disiapkan_kolam_proses_sama_hasilnya(jalankan, settings, monkeypatch):
+    """A big import prepares records in worker processes: same records, same order."""
+    from katalog import impor as katalog_impor
+
+    settings.IMPOR_PROSES = 2
+    monkeypatch.setattr(impor, "UKURAN_BATCH", 5)
+    monkeypatch.setattr(katalog_impor, "BATCH_TANPA_PROSES", 1)
+    daftar = [rekaman(f"Buku ke-{i}", f"INLIS{i}", induk=[f"{i}/PJK"]) for i in range(1, 24)]
+    hasil, _job = jalankan(mrc(*daftar))
+    assert hasil["katalog.dibuat"] == 23 and hasil["eksemplar.dibuat"] == 23
+    assert {e.katalog.judul for e in Eksemplar.objects.filter(nomor_induk="17/PJK")} == {
+        "Buku ke-17"
+    }
+    # The same file again, serially this time: the fingerprints agree.
+    settings.IMPOR_PROSES = 0
+    hasil, _job = jalankan(mrc(*daftar))
+    assert hasil["katalog.tetap"] == 23
+
+
 def test_impor_ulang_idempoten_memperbarui_dan_konflik(jalankan, admin_dispusip):
     satu = rekaman("Laskar pelangi", "INLIS1", induk=["7/7"])
     dua = rekaman("Ronggeng", "INLIS2")

@@ -1,0 +1,103 @@
+"""Staging table files: PostgreSQL's COPY parser for clean CSVs, row by row otherwise,
+with the same rows either way; and the process pool that prepares records."""
+
+import pytest
+from django.db import connection, transaction
+from openpyxl import Workbook
+
+from dispusip import impor, paralel, pembaca
+
+pytestmark = pytest.mark.django_db
+
+KOLOM = ["id", "catalogid", "value"]
+
+
+def _berkas(tmp_path, nama: str, isi: bytes) -> pembaca.BerkasMasuk:
+    jalur = tmp_path / nama
+    jalur.write_bytes(isi)
+    return pembaca.BerkasMasuk(nama, jalur)
+
+
+def _staged(nama: str = "stg_uji") -> list[tuple]:
+    with connection.cursor() as c:
+        c.execute(f"SELECT berkas, nomor, id, catalogid, value FROM {nama} ORDER BY berkas, nomor")
+        return c.fetchall()
+
+
+def _copy_dipakai(monkeypatch) -> list[str]:
+    """Which files went through COPY whole."""
+    dipakai, asli = [], impor._copy_mentah
+
+    def catat(nama, b, kolom, penanda):
+        ok = asli(nama, b, kolom, penanda)
+        if ok:
+            dipakai.append(b.nama)
+        return ok
+
+    monkeypatch.setattr(impor, "_copy_mentah", catat)
+    return dipakai
+
+
+def test_csv_bersih_lewat_copy_dengan_nomor_baris_dan_kolom_tak_dikenal(tmp_path, monkeypatch):
+    dipakai = _copy_dipakai(monkeypatch)
+    a = _berkas(
+        tmp_path, "a.csv", b'ID,Lain,CatalogId,Value\r\n1.0,x,7,"$a Judul, satu"\r\n2,y,7,\r\n'
+    )
+    b = _berkas(tmp_path, "b.csv", "\ufeffid;catalogid\n9;8\n".encode())
+    with transaction.atomic():
+        impor.muat_tabel("stg_uji", [a, b], KOLOM)
+        rows = _staged()
+    assert dipakai == ["a.csv", "b.csv"]
+    # Values as given (readers trim and clean them); a column the file lacks is NULL.
+    assert rows == [
+        ("a.csv", 2, "1.0", "7", "$a Judul, satu"),
+        ("a.csv", 3, "2", "7", None),
+        ("b.csv", 2, "9", "8", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "isi",
+    [
+        b"id,catalogid,value\n1,7,a\n2,7,b,lebih\n3,7,c\n",  # a ragged row
+        b'id,catalogid,value\n1,7,a\n2,7,b\n3,7,"c\n',  # an unterminated quote
+        b"id,catalogid,value\n\n1,7,a\n2,7,b\n3,7,c\n",  # a blank line
+    ],
+)
+def test_csv_yang_ditolak_copy_dibaca_baris_demi_baris(tmp_path, monkeypatch, isi):
+    dipakai = _copy_dipakai(monkeypatch)
+    with transaction.atomic():
+        impor.muat_tabel("stg_uji", [_berkas(tmp_path, "r.csv", isi)], KOLOM)
+        rows = _staged()
+    assert dipakai == []
+    assert [r[2] for r in rows] == ["1", "2", "3"]
+    assert [r[3] for r in rows] == ["7", "7", "7"]
+
+
+def test_windows_1252_dan_xlsx_sama_hasilnya(tmp_path):
+    csv = _berkas(tmp_path, "w.csv", "id,catalogid,value\n1,7,Buku Caf\u00e9\n".encode("cp1252"))
+    buku = Workbook()
+    buku.active.append(["ID", "CatalogId", "Value"])
+    buku.active.append(["1", "7", "Buku Caf\u00e9"])
+    buku.save(tmp_path / "w.xlsx")
+    xlsx = pembaca.BerkasMasuk("w.xlsx", tmp_path / "w.xlsx")
+    with transaction.atomic():
+        impor.muat_tabel("stg_uji", [csv, xlsx], KOLOM)
+        rows = _staged()
+    assert [r[2:] for r in rows] == [("1", "7", "Buku Caf\u00e9")] * 2
+
+
+def _kali_dua(batch, tambah):
+    return [x * 2 + tambah for x in batch]
+
+
+def test_peta_batch_urut_dan_lewat_kolam_proses(settings):
+    settings.IMPOR_PROSES = 2
+    batch = [list(range(i, i + 3)) for i in range(0, 30, 3)]
+    hasil = list(paralel.peta_batch(_kali_dua, iter(batch), 1, mulai=2))
+    assert hasil == [[x * 2 + 1 for x in b] for b in batch]
+
+
+def test_tanpa_proses_semua_di_sini(settings):
+    settings.IMPOR_PROSES = 0
+    assert list(paralel.peta_batch(_kali_dua, [[1], [2]], 0)) == [[2], [4]]
