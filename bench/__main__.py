@@ -42,6 +42,7 @@ SECTION_HEADINGS = {
     "opac": "## OPAC",
     "sirkulasi": "## Circulation",
     "impor": "## Imports",
+    "impor_anggota": "## Member import",
 }
 
 
@@ -67,9 +68,15 @@ def main() -> int:
 
     call_command("migrate", verbosity=0)
 
-    from bench import audit_log, impor, opac, sirkulasi
+    from bench import audit_log, impor, impor_anggota, opac, sirkulasi
 
-    semua = {"audit_log": audit_log, "opac": opac, "sirkulasi": sirkulasi, "impor": impor}
+    semua = {
+        "audit_log": audit_log,
+        "opac": opac,
+        "sirkulasi": sirkulasi,
+        "impor": impor,
+        "impor_anggota": impor_anggota,
+    }
     pilihan = sys.argv[1:] or list(semua)
     unknown = set(pilihan) - set(semua)
     if unknown:
