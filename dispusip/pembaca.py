@@ -299,6 +299,27 @@ def potongan_iso(raw: bytes | mmap.mmap) -> Iterator[tuple[int, bytes]]:
         posisi += panjang
 
 
+def potongan_iso_berkas(f) -> Iterator[tuple[int, bytes]]:
+    """potongan_iso over an open binary file, one record in memory at a time."""
+    nomor = 0
+    while kepala := f.read(5):
+        while kepala[:1] in (b"\n", b"\r", b" "):  # some exports put a newline between records
+            kepala = kepala[1:] + f.read(1)
+        if not kepala.strip():
+            break
+        nomor += 1
+        try:
+            panjang = int(kepala)
+        except ValueError:
+            raise BerkasGagal(
+                _("Rekaman MARC ke-%(n)s rusak: panjang rekaman tidak terbaca.") % {"n": nomor}
+            ) from None
+        potongan = kepala + f.read(max(0, panjang - len(kepala)))
+        if len(potongan) < panjang or not potongan.endswith(b"\x1d"):
+            raise BerkasGagal(_("Rekaman MARC ke-%(n)s terpotong.") % {"n": nomor})
+        yield nomor, potongan
+
+
 # --- zip -------------------------------------------------------------------------------
 
 
@@ -366,11 +387,10 @@ class BerkasMasuk:
         )
 
     def potongan(self) -> Iterator[tuple[int, bytes]]:
-        """The raw bytes of each record of an ISO 2709 file (parsed elsewhere)."""
-        if self.ukuran == 0:
-            return
-        with open(self.jalur, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
-            yield from potongan_iso(m)
+        """The raw bytes of each record of an ISO 2709 file (parsed elsewhere), read
+        through a buffer: a memory map would keep every page read resident."""
+        with open(self.jalur, "rb", buffering=1 << 20) as f:
+            yield from potongan_iso_berkas(f)
 
     def rekaman(self) -> Iterator[tuple[int, Record]]:
         """Every record of a MARC file, read through a memory map (pages in and out)."""
