@@ -101,3 +101,14 @@ def test_peta_batch_urut_dan_lewat_kolam_proses(settings):
 def test_tanpa_proses_semua_di_sini(settings):
     settings.IMPOR_PROSES = 0
     assert list(paralel.peta_batch(_kali_dua, [[1], [2]], 0)) == [[2], [4]]
+
+
+def test_proses_daemon_tidak_membuat_kolam(settings, monkeypatch):
+    """A Celery prefork child is daemonic and may not have children: it works alone."""
+    import multiprocessing
+    from types import SimpleNamespace
+
+    settings.IMPOR_PROSES = 2
+    monkeypatch.setattr(multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
+    assert paralel.jumlah_proses() == 0
+    assert list(paralel.peta_batch(_kali_dua, [[1], [2]], 0)) == [[2], [4]]
