@@ -685,17 +685,16 @@ class PemuatKatalog:
         c.execute(
             "SELECT ke FROM stg_eksemplar WHERE hasil IS NULL AND barcode IS NULL ORDER BY ke"
         )
-        tanpa = c.fetchall()
+        tanpa = [ke for (ke,) in c.fetchall()]
         if tanpa:
-            barcode = penomoran.alokasikan(
-                "katalog.barcode", jumlah=len(tanpa), terpakai=services._terpakai("barcode")
-            )
             impor.buat_staging("stg_barcode", [("ke", "bigint"), ("barcode", "text")])
-            impor.salin(
-                "stg_barcode",
-                ["ke", "barcode"],
-                ([ke, kode] for (ke,), kode in zip(tanpa, barcode, strict=True)),
-            )
+            # In slices: two million numbers (and the check that none is taken) at
+            # once would cost a gigabyte.
+            for bagian in impor.per_batch(tanpa, 50_000):
+                barcode = penomoran.alokasikan(
+                    "katalog.barcode", jumlah=len(bagian), terpakai=services._terpakai("barcode")
+                )
+                impor.salin("stg_barcode", ["ke", "barcode"], zip(bagian, barcode, strict=True))
             c.execute(
                 "UPDATE stg_eksemplar e SET barcode = b.barcode FROM stg_barcode b WHERE e.ke = b.ke"
             )
