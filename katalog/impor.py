@@ -670,17 +670,25 @@ class BacaKatalog:
                 CREATE TEMP TABLE stg_ruas_katalog ON COMMIT DROP AS
                 SELECT cid, array_agg(tag) AS tag, array_agg(ind1) AS ind1,
                     array_agg(ind2) AS ind2, array_agg(nilai) AS nilai,
-                    array_agg(ruasid) AS ruasid, min(nomor) AS nomor, min(berkas) AS berkas
+                    array_agg(sub) AS sub, min(nomor) AS nomor, min(berkas) AS berkas
                 FROM (
                     -- One sort; the aggregates take the rows in its order (temp tables
                     -- are never read in parallel, and grouping keeps input order).
-                    SELECT {_ID_SQL.format("catalogid")} COLLATE "C" AS cid, coalesce(btrim(tag), '') AS tag,
-                        coalesce(btrim(indicator1), '') AS ind1,
-                        coalesce(btrim(indicator2), '') AS ind2,
-                        coalesce(btrim(value), '') AS nilai,
-                        {_ID_SQL.format("id")} COLLATE "C" AS ruasid,
-                        nomor, berkas
-                    FROM stg_ruas ORDER BY cid, {_URUT_RUAS}
+                    SELECT {_ID_SQL.format("r.catalogid")} COLLATE "C" AS cid,
+                        coalesce(btrim(r.tag), '') AS tag,
+                        coalesce(btrim(r.indicator1), '') AS ind1,
+                        coalesce(btrim(r.indicator2), '') AS ind2,
+                        coalesce(btrim(r.value), '') AS nilai, s.sub,
+                        {_ID_SQL.format("r.id")} COLLATE "C" AS ruasid, r.nomor, r.berkas
+                    FROM stg_ruas r LEFT JOIN (
+                        -- Each ruas's subfields as code+value, separated as in ISO 2709.
+                        SELECT {_ID_SQL.format("ruasid")} COLLATE "C" AS rid,
+                            string_agg(coalesce(left(nullif(btrim(subruas), ''), 1), 'a')
+                                       || coalesce(btrim(value), ''), chr(31)
+                                       ORDER BY {_URUT_SUBRUAS}) AS sub
+                        FROM stg_subruas GROUP BY 1
+                    ) s ON s.rid = {_ID_SQL.format("r.id")} COLLATE "C"
+                    ORDER BY cid, {_URUT_RUAS}
                 ) r
                 GROUP BY cid
                 """
@@ -705,40 +713,25 @@ class BacaKatalog:
                 )
         yield from self._rakit(sesi)
 
-    def _subruas(self) -> dict[str, list[tuple[str, str]]]:
-        """The subfields of each ruas, when catalog_subruas was given (it seldom is)."""
-        with connection.cursor() as c:
-            c.execute(
-                f"""
-                SELECT {_ID_SQL.format("ruasid")},
-                    array_agg(coalesce(left(nullif(btrim(subruas), ''), 1), 'a')
-                              ORDER BY {_URUT_SUBRUAS}),
-                    array_agg(coalesce(btrim(value), '') ORDER BY {_URUT_SUBRUAS})
-                FROM stg_subruas GROUP BY 1
-                """
-            )
-            return {rid: list(zip(kode, isi, strict=True)) for rid, kode, isi in c.fetchall()}
-
     def _rakit(self, sesi: Sesi) -> Iterator[RekamanMasuk]:
         """Each catalog's fields in order (with their subfields when subruas was given),
-        one row per record: PostgreSQL has grouped the ruas."""
-        subruas = self._subruas() if sesi.tabel("catalog_subruas") else {}
+        one row per record: PostgreSQL has grouped the ruas and their subruas."""
         kolom = ", ".join(f"'{k}', coalesce(btrim(c.{k}), '')" for k in KOLOM_CATALOGS)
         with connection.connection.cursor(name="rakit_katalog") as c:
             c.itersize = 2000
             c.execute(
                 f"""
-                SELECT c.cid, c.nomor, c.berkas, r.tag, r.ind1, r.ind2, r.nilai, r.ruasid,
+                SELECT c.cid, c.nomor, c.berkas, r.tag, r.ind1, r.ind2, r.nilai, r.sub,
                     CASE WHEN r.cid IS NULL THEN jsonb_build_object({kolom}) END
                 FROM stg_catalogs c LEFT JOIN stg_ruas_katalog r ON r.cid = c.cid
                 ORDER BY c.cid
                 """
             )
-            for cid, nomor, berkas, tag, ind1, ind2, nilai, ruasid, catalogs in c:
+            for cid, nomor, berkas, tag, ind1, ind2, nilai, sub, catalogs in c:
                 ruas = (
                     [
-                        (t, i1, i2, v, subruas.get(rid))
-                        for t, i1, i2, v, rid in zip(tag, ind1, ind2, nilai, ruasid, strict=True)
+                        (t, i1, i2, v, [(x[0], x[1:]) for x in su.split("\x1f")] if su else None)
+                        for t, i1, i2, v, su in zip(tag, ind1, ind2, nilai, sub, strict=True)
                     ]
                     if tag
                     else []
