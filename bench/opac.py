@@ -61,6 +61,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import include, path
 
+from dispusip import impor
 from dispusip.models import Cabang
 from katalog import marc, pencarian, services
 from katalog.forms import KueriForm
@@ -406,6 +407,8 @@ KOLOM_STAGING = [
     "seri",
     "deskripsi_fisik",
     "judul_urut",
+    "kunci_judul",
+    "kunci_cocok",
     "tampil_opac",
 ]
 DETIK_PER_REKAMAN = 340  # records 1..ROWS were catalogued from 2015 to late 2025
@@ -473,6 +476,7 @@ def _rekaman(korpus: Korpus):
             _field("700", "1 ", [("a", n), ("e", p)])
             for (n, _t), p in zip(nama[1:], peran[1:], strict=True)
         ]
+        kunci = marc.kunci_judul(judul, anak, nama[0][0] if nama else "")
         rekaman_marc = f'{{"leader": "{marc.LEADER_BAWAAN}", "fields": [{", ".join(fields)}]}}'
         pengarang_json = (
             "["
@@ -486,6 +490,7 @@ def _rekaman(korpus: Korpus):
             f"{' ; '.join(n for n, _t in nama)}\t{kota}\t{penerbit}\t{tahun}\t{isbn}\t"
             f"{_larik([isbn] if isbn else [])}\t{nomor_panggil}\t{ddc}\t{bahasa_ini}\t"
             f"{_larik(subjek)}\t{' ; '.join(subjek)}\t{seri}\t{fisik}\t{urut[:200]}\t"
+            f"{kunci}\t{marc.kunci_cocok(kunci, tahun, penerbit)}\t"
             f"{'t' if rand() >= 0.005 else 'f'}\n"
         )
 
@@ -558,29 +563,6 @@ def _salin(cursor, sql: str, baris) -> None:
             copy.write("".join(blok))
 
 
-def _indeks_sekunder(cursor, tabel: str) -> list[tuple[str, str]]:
-    """Non-unique indexes of `tabel` (name, CREATE statement): dropped for a bulk load."""
-    cursor.execute(
-        """
-        SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid)
-        FROM pg_index WHERE indrelid = %s::regclass AND NOT indisunique ORDER BY 1
-        """,
-        [tabel],
-    )
-    return cursor.fetchall()
-
-
-def _fk(cursor, tabel: str) -> list[tuple[str, str]]:
-    cursor.execute(
-        """
-        SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-        WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY 1
-        """,
-        [tabel],
-    )
-    return cursor.fetchall()
-
-
 def _detik(mulai: float) -> float:
     return time.monotonic() - mulai
 
@@ -598,12 +580,12 @@ def _muat() -> dict:
         )
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         cursor.execute("SET LOCAL work_mem = '256MB'")
-        indeks_katalog = _indeks_sekunder(cursor, "katalog_katalog")
-        indeks_eksemplar = _indeks_sekunder(cursor, "katalog_eksemplar")
+        indeks_katalog = impor.indeks_sekunder(cursor, "katalog_katalog")
+        indeks_eksemplar = impor.indeks_sekunder(cursor, "katalog_eksemplar")
         fk = [
             (tabel, nama, definisi)
             for tabel in ("katalog_katalog", "katalog_eksemplar")
-            for nama, definisi in _fk(cursor, tabel)
+            for nama, definisi in impor.kunci_asing(cursor, tabel)
         ]
         for tabel, nama, _def in fk:
             cursor.execute(f'ALTER TABLE {tabel} DROP CONSTRAINT "{nama}"')
@@ -1201,7 +1183,10 @@ def run() -> str:
             "(DEBUG off, the site's middleware and template; `bench/opac.py` mounts the LIKE "
             "view next to the site's URLs, since production code has no place for it). *Ours*: "
             "the OPAC view (`pencarian.cari`: `websearch_to_tsquery` on the GIN-indexed vector, "
-            "stopwords dropped, ranked, capped count, facets). *LIKE*: Inlislite's and SLiMS's "
+            f"stopwords dropped; up to {pencarian.BATAS_HITUNG:,} hits counted, ranked and "
+            "faceted in one pass; a search PostgreSQL estimates above "
+            f"{pencarian.BATAS_PERKIRAAN:,} hits shows “about N”, the newest first and facets "
+            f"of its first {pencarian.SAMPEL_FACET:,} hits). *LIKE*: Inlislite's and SLiMS's "
             "search, each word `UPPER(judul) LIKE UPPER('%word%') OR UPPER(pengarang_teks) "
             "LIKE …`, AND-ed, a `COUNT(*)` and the newest 20, **without facets** (neither has "
             "them), so the LIKE side does less work; PostgreSQL runs its scan with 2 parallel "

@@ -35,6 +35,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from bench import opac
+from dispusip import impor
 from dispusip.models import Cabang, Pengguna
 from katalog.models import Eksemplar, KategoriKoleksi, StatusEksemplar
 from sirkulasi import services
@@ -109,8 +110,8 @@ def _muat() -> dict:
         # trigger events cannot be altered.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         mulai = time.monotonic()
-        indeks = opac._indeks_sekunder(cursor, "sirkulasi_peminjaman")
-        fk = opac._fk(cursor, "sirkulasi_peminjaman")
+        indeks = impor.indeks_sekunder(cursor, "sirkulasi_peminjaman")
+        fk = impor.kunci_asing(cursor, "sirkulasi_peminjaman")
         for nama, _def in fk:
             cursor.execute(f'ALTER TABLE sirkulasi_peminjaman DROP CONSTRAINT "{nama}"')
         for nama, _def in indeks:

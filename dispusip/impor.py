@@ -23,6 +23,7 @@ import re
 import shutil
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -485,6 +486,61 @@ def salin(nama: str, kolom: list[str], baris: Iterable[Iterable[Any]]) -> int:
             copy.write_row(b)
             n += 1
     return n
+
+
+def indeks_sekunder(c, tabel: str) -> list[tuple[str, str]]:
+    """Non-unique indexes of `tabel` (name, CREATE statement)."""
+    c.execute(
+        """
+        SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid)
+        FROM pg_index WHERE indrelid = %s::regclass AND NOT indisunique ORDER BY 1
+        """,
+        [tabel],
+    )
+    return c.fetchall()
+
+
+def kunci_asing(c, tabel: str) -> list[tuple[str, str]]:
+    """Foreign keys declared on `tabel` (name, definition)."""
+    c.execute(
+        """
+        SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+        WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY 1
+        """,
+        [tabel],
+    )
+    return c.fetchall()
+
+
+@contextmanager
+def tanpa_indeks(tabel: Iterable[str]) -> Iterator[None]:
+    """Load `tabel` without their non-unique indexes and foreign keys, then build them
+    again, all in the caller's transaction.
+
+    Building an index once over a million rows costs a fraction of keeping it
+    current row by row, and re-adding a foreign key checks every row in one join
+    instead of one trigger per row at COMMIT. Unique indexes stay, so a duplicate
+    is still refused. Dropping takes an exclusive lock on each table until the
+    transaction ends: only for loads that are most of the table (a first
+    migration, a full rebuild), never beside people using it.
+    """
+    tabel = list(tabel)
+    with connection.cursor() as c:
+        c.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending trigger events on the tables
+        c.execute("SET CONSTRAINTS ALL DEFERRED")
+        indeks = [x for t in tabel for x in indeks_sekunder(c, t)]
+        fk = [(t, nama, definisi) for t in tabel for nama, definisi in kunci_asing(c, t)]
+        for t, nama, _definisi in fk:
+            c.execute(f'ALTER TABLE {t} DROP CONSTRAINT "{nama}"')
+        for nama, _definisi in indeks:
+            c.execute(f"DROP INDEX {nama}")
+    yield
+    with connection.cursor() as c:
+        c.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _nama, definisi in indeks:
+            c.execute(definisi)
+        for t, nama, definisi in fk:
+            c.execute(f'ALTER TABLE {t} ADD CONSTRAINT "{nama}" {definisi}')
 
 
 # PostgreSQL's names for the encodings pembaca.dekode detects.

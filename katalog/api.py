@@ -69,7 +69,7 @@ def cari(request: HttpRequest) -> JsonResponse:
 @require_GET
 @batasi("api", "OPAC_API_RATE", json=True)
 def rekaman(request: HttpRequest, pk: int) -> JsonResponse:
-    k = Katalog.objects.opac().defer("marc").filter(pk=pk).first()
+    k = Katalog.objects.opac().ringkas().filter(pk=pk).first()
     if k is None:
         raise Http404
     data = _ringkas(k, selectors.nama_cabang(), request)

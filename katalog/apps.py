@@ -16,6 +16,7 @@ class KatalogConfig(AppConfig):
         from katalog.impor import PengimporKatalog
 
         impor.daftarkan(PengimporKatalog())
+        self._lupakan_nama_saat_berubah()
         r = reg.registry
         r.add_nav(
             reg.NavEntry(
@@ -96,3 +97,18 @@ class KatalogConfig(AppConfig):
             "katalog-bangun-ulang-tajuk",
             {"task": "katalog.bangun_ulang_tajuk", "schedule": crontab(hour=3, minute=5)},
         )
+
+    def _lupakan_nama_saat_berubah(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from dispusip.models import Cabang, Unit
+        from katalog.models import KategoriKoleksi
+        from katalog.pencarian import lupakan_nama_rujukan
+
+        for model in (Cabang, Unit, KategoriKoleksi):
+            for sinyal in (post_save, post_delete):
+                sinyal.connect(
+                    lupakan_nama_rujukan,
+                    sender=model,
+                    dispatch_uid=f"nama-rujukan-{model.__name__}",
+                )

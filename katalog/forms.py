@@ -19,7 +19,7 @@ from katalog.models import (
     SumberDigital,
     SumberPerolehan,
 )
-from katalog.pencarian import MAKS_HALAMAN, MAKS_SARINGAN, RENTANG_TAHUN, Kueri
+from katalog.pencarian import MAKS_HALAMAN, MAKS_SARINGAN, RENTANG_TAHUN, Kueri, nama_rujukan
 
 URUTAN = [
     ("relevansi", _("Paling relevan")),
@@ -58,8 +58,9 @@ class KueriForm(forms.Form):
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         # Every branch, closed ones too: their records still carry them as facets.
-        self.fields["cabang"].choices = list(Cabang.objects.values_list("id", "nama"))
-        self.fields["kategori"].choices = list(KategoriKoleksi.objects.values_list("id", "nama"))
+        # Callables, so a plain search (no branch or category chosen) reads neither.
+        self.fields["cabang"].choices = lambda: list(nama_rujukan()["cabang"].items())
+        self.fields["kategori"].choices = lambda: list(nama_rujukan()["kategori"].items())
 
     def clean_bahasa(self):
         nilai = self.cleaned_data["bahasa"]

@@ -91,6 +91,11 @@ class KatalogQuerySet(models.QuerySet):
     def opac(self):
         return self.filter(tampil_opac=True)
 
+    def ringkas(self):
+        """Without the MARC record and the search vector: a list never shows them and
+        they are the widest columns (a page of 20 read them in full)."""
+        return self.defer("marc", "vektor")
+
 
 class Katalog(models.Model):
     """A bibliographic record: the MARC 21 record plus columns derived from it.
@@ -198,6 +203,13 @@ class Katalog(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("opac:rekaman", args=[self.pk])
+
+    def get_jenis_display(self) -> str:
+        # Django's own rebuilds the choices on every call; a result page makes 20 of them.
+        try:
+            return JenisBahan(self.jenis).label
+        except ValueError:
+            return self.jenis
 
     def get_staf_url(self) -> str:
         return reverse("katalog:detail", args=[self.pk])

@@ -10,7 +10,6 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dispusip.models import Cabang
 from katalog import pencarian
 from katalog.models import Eksemplar, Katalog, StatusEksemplar, Tajuk
 
@@ -26,11 +25,11 @@ NAMA_FACET = {
 
 
 def nama_cabang() -> dict[int, str]:
-    return dict(Cabang.objects.values_list("id", "nama"))
+    return pencarian.nama_rujukan()["cabang"]
 
 
 def terbaru(jumlah: int) -> list[Katalog]:
-    return list(Katalog.objects.opac().defer("marc").order_by("-dibuat", "-id")[:jumlah])
+    return list(Katalog.objects.opac().ringkas().order_by("-dibuat", "-id")[:jumlah])
 
 
 def jelajah() -> list[Tajuk]:
@@ -137,7 +136,7 @@ def karya_lain_pengarang(katalog: Katalog, jumlah: int = 5) -> list[Katalog]:
     nama = katalog.pengarang[0]["nama"]
     return list(
         Katalog.objects.opac()
-        .defer("marc")
+        .ringkas()
         .filter(pengarang__contains=[{"nama": nama}])
         .exclude(pk=katalog.pk)
         .order_by("-tahun", "-id")[:jumlah]
@@ -147,7 +146,7 @@ def karya_lain_pengarang(katalog: Katalog, jumlah: int = 5) -> list[Katalog]:
 def karya_lain_subjek(katalog: Katalog, jumlah: int = 5) -> list[Katalog]:
     if not katalog.subjek:
         return []
-    qs = Katalog.objects.opac().defer("marc").filter(subjek__overlap=katalog.subjek)
+    qs = Katalog.objects.opac().ringkas().filter(subjek__overlap=katalog.subjek)
     qs = qs.exclude(pk=katalog.pk)
     if katalog.pengarang:  # the author's own works are listed separately
         qs = qs.exclude(pengarang__contains=[{"nama": katalog.pengarang_utama}])

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pymarc import Field, Record
 
-from dispusip import akses, penomoran
+from dispusip import akses, impor, penomoran
 from dispusip.audit import catat
 from dispusip.models import PetaImpor
 from katalog import marc as marc_mod
@@ -243,7 +243,7 @@ def cari_duplikat(
         qs = qs | sama
     if kecuali:
         qs = qs.exclude(pk=kecuali)
-    return qs.defer("marc").order_by("id")[:10]
+    return qs.ringkas().order_by("id")[:10]
 
 
 # --- headings and vocabulary for autocomplete and "did you mean" ----------------
@@ -322,8 +322,11 @@ def bangun_ulang_tajuk() -> dict[str, int]:
     """Rebuild headings and vocabulary from the whole catalogue (after bulk loads, nightly)."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("TRUNCATE katalog_tajuk, katalog_kosakata")
-        cursor.execute(
-            """
+        # TRUNCATE locks both tables until commit anyway: their indexes are built
+        # once at the end rather than kept current row by row.
+        with impor.tanpa_indeks(["katalog_tajuk", "katalog_kosakata"]):
+            cursor.execute(
+                """
             INSERT INTO katalog_tajuk (jenis, teks, jumlah)
             SELECT 'judul', left(judul, 300), count(*) FROM katalog_katalog
              WHERE tampil_opac GROUP BY 2
@@ -334,10 +337,10 @@ def bangun_ulang_tajuk() -> dict[str, int]:
             SELECT 'subjek', left(s, 300), count(*)
               FROM katalog_katalog, unnest(subjek) s WHERE tampil_opac GROUP BY 2
             """
-        )
-        tajuk = cursor.rowcount
-        cursor.execute(
-            r"""
+            )
+            tajuk = cursor.rowcount
+            cursor.execute(
+                r"""
             INSERT INTO katalog_kosakata (kata, jumlah, panjang)
             SELECT word, ndoc, length(word) FROM ts_stat($$
                 SELECT to_tsvector('simple', lower(judul || ' ' || pengarang_teks || ' '
@@ -345,8 +348,8 @@ def bangun_ulang_tajuk() -> dict[str, int]:
                 FROM katalog_katalog WHERE tampil_opac $$)
             WHERE word ~ '^[a-z]{3,60}$'
             """
-        )
-        kata = cursor.rowcount
+            )
+            kata = cursor.rowcount
     return {"tajuk": tajuk, "kata": kata}
 
 

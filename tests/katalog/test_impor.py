@@ -106,6 +106,45 @@ def test_rekaman_disiapkan_kolam_proses_sama_hasilnya(jalankan, settings, monkey
     assert hasil["katalog.tetap"] == 23
 
 
+def test_migrasi_pertama_membangun_indeks_sesudah_baris(jalankan, monkeypatch):
+    """Into an empty catalogue, a big import drops the tables' non-unique indexes and
+    foreign keys and builds them after the rows; the next import keeps them."""
+    from django.db import connection
+
+    from katalog import muat
+
+    def struktur():
+        with connection.cursor() as c:
+            return {
+                t: (impor.indeks_sekunder(c, t), impor.kunci_asing(c, t))
+                for t in muat.TABEL_MASSAL
+            }
+
+    sebelum = struktur()
+    assert all(indeks and fk for indeks, fk in sebelum.values())
+    dipakai = []
+    asli = impor.tanpa_indeks
+
+    def tanpa_indeks(tabel):
+        dipakai.append(list(tabel))
+        return asli(tabel)
+
+    monkeypatch.setattr(impor, "tanpa_indeks", tanpa_indeks)
+    monkeypatch.setattr(muat, "MASSAL_MINIMUM", 2)
+    daftar = [rekaman(f"Hikayat negeri {i}", f"INLIS{i}", induk=[f"{i}/PJK"]) for i in range(3)]
+    hasil, _job = jalankan(mrc(*daftar))
+    assert hasil["katalog.dibuat"] == 3 and hasil["eksemplar.dibuat"] == 3
+    assert muat.TABEL_MASSAL in dipakai
+    assert struktur() == sebelum
+    assert Katalog.objects.filter(vektor="hikayat").count() == 3
+    assert {e.katalog.judul for e in Eksemplar.objects.filter(nomor_induk="1/PJK")} == {
+        "Hikayat negeri 1"
+    }
+    dipakai.clear()
+    jalankan(mrc(rekaman("Ronggeng", "INLIS9"), rekaman("Bumi manusia", "INLIS8")))
+    assert muat.TABEL_MASSAL not in dipakai  # the catalogue is no longer empty
+
+
 def test_impor_ulang_idempoten_memperbarui_dan_konflik(jalankan, admin_dispusip):
     satu = rekaman("Laskar pelangi", "INLIS1", induk=["7/7"])
     dua = rekaman("Ronggeng", "INLIS2")

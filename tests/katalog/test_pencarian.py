@@ -4,6 +4,8 @@
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from katalog import pencarian, services
 from katalog.models import StatusEksemplar
@@ -193,10 +195,66 @@ def test_saran_ketik_mengabaikan_kata_umum_dan_awalan_terlalu_pendek(buat_rekama
     assert pencarian.saran_ketik("dan be") == []
 
 
+def test_saran_ketik_sama_apa_pun_jalan_indeksnya(buat_rekaman, monkeypatch):
+    """The vocabulary's counts pick how headings are found; the suggestions do not change."""
+    for i in range(3):
+        buat_rekaman(f"Ekonomi pendidikan jilid {i}", subjek=["Ekonomi pendapatan"])
+    buat_rekaman("Pendidikan anak usia dini")
+    buat_rekaman("Penulisan ilmiah")
+
+    def teks(q):
+        return sorted(s["teks"] for s in pencarian.saran_ketik(q))
+
+    harapan = {
+        "ekonomi pen": [
+            "Ekonomi pendapatan",
+            "Ekonomi pendidikan jilid 0",
+            "Ekonomi pendidikan jilid 1",
+            "Ekonomi pendidikan jilid 2",
+        ],
+        "pen": sorted(
+            [
+                "Ekonomi pendapatan",
+                *(f"Ekonomi pendidikan jilid {i}" for i in range(3)),
+                "Pendidikan anak usia dini",
+                "Penulisan ilmiah",
+            ]
+        ),
+        "anak pend": ["Pendidikan anak usia dini"],
+        "tidakada pen": [],
+    }
+    # "pen" words are more common than "ekonomi": the whole word finds the candidates.
+    assert pencarian._pencari_indeks(["ekonomi"], "pen") == "ekonomi"
+    assert pencarian._pencari_indeks(["tidakada"], "pen") == "tidakada"
+    assert pencarian._pencari_indeks(["pendidikan"], "ano") == "pendidikan & ano:*"
+    assert {q: teks(q) for q in harapan} == harapan
+    # A prefix common enough reads the table in order instead of the index.
+    monkeypatch.setattr(pencarian, "AWALAN_SERING", 1)
+    assert pencarian._pencari_indeks([], "pen") == ""
+    assert {q: teks(q) for q in harapan} == harapan
+    # Characters LIKE treats specially are matched literally.
+    assert pencarian._pencari_indeks([], "pe_") == "pe_:*"
+
+
+def test_nama_cabang_dan_kategori_disimpan_sampai_berubah(cabang, kategori):
+    pencarian.lupakan_nama_rujukan()
+    nama = pencarian.nama_rujukan()
+    assert nama["cabang"][cabang["cikini"].pk] == cabang["cikini"].nama
+    with CaptureQueriesContext(connection) as ctx:
+        pencarian.nama_rujukan()
+    assert len(ctx.captured_queries) == 0
+    cabang["cikini"].nama = "Perpustakaan Cikini (baru)"
+    cabang["cikini"].save()
+    assert pencarian.nama_rujukan()["cabang"][cabang["cikini"].pk] == "Perpustakaan Cikini (baru)"
+    kategori["anak"].nama = "Koleksi Anak Lt. 2"
+    kategori["anak"].save()
+    assert pencarian.nama_rujukan()["kategori"][kategori["anak"].pk] == "Koleksi Anak Lt. 2"
+
+
 def test_pencarian_luas_memakai_perkiraan(buat_rekaman, monkeypatch):
     for i in range(6):
         buat_rekaman(f"Buku ke {i}", tahun_terbit=str(2000 + i))
-    monkeypatch.setattr(pencarian, "perkiraan", lambda qs: 123_456)
+    monkeypatch.setattr(pencarian, "perkiraan", lambda sql, params: 123_456)
     monkeypatch.setattr(pencarian, "SAMPEL_FACET", 4)
     hasil = cari(Kueri(q="buku"))
     assert hasil.total_perkiraan and not hasil.total_pasti and hasil.total == 120_000
@@ -212,7 +270,7 @@ def test_perkiraan_dari_postgresql(buat_rekaman):
     from katalog.models import Katalog
 
     buat_rekaman("Satu")
-    assert pencarian.perkiraan(Katalog.objects.all()) >= 1
+    assert pencarian.perkiraan(*pencarian.sql_hits(Katalog.objects.all(), None)) >= 1
     assert pencarian.bulatkan(123_456) == 120_000 and pencarian.bulatkan(87) == 87
 
 

@@ -56,6 +56,23 @@ def test_opac_tanpa_login_dengan_facet(client, koleksi, cabang):
     assert "Ada di rak sekarang" in body  # the active-filter badge
 
 
+def test_halaman_hasil_tanpa_kueri_berulang(client, koleksi):
+    """Names of branches and categories come from the cache; a page of records never
+    reads the MARC record or the search vector, nor any column later (no N+1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/opac/", {"q": "sejarah"})
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get("/opac/", {"q": "sejarah jakarta"})
+    assert "Sejarah Jakarta" in r.content.decode() and "Monograf" in r.content.decode()
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert not [q for q in sql if "dispusip_cabang" in q or "kategorikoleksi" in q]
+    halaman = [q for q in sql if q.startswith('SELECT "katalog_katalog"."id"')]
+    assert len(halaman) == 1 and '"marc"' not in halaman[0] and '"vektor"' not in halaman[0]
+    assert len(sql) <= 5  # estimate, one pass, the page, and "did you mean" for few hits
+
+
 def test_opac_tanpa_kueri_menampilkan_beranda_katalog(client, koleksi):
     r = client.get("/opac/")
     assert r.status_code == 200
