@@ -116,8 +116,7 @@ def test_migrasi_pertama_membangun_indeks_sesudah_baris(jalankan, monkeypatch):
     def struktur():
         with connection.cursor() as c:
             return {
-                t: (impor.indeks_sekunder(c, t), impor.kunci_asing(c, t))
-                for t in muat.TABEL_MASSAL
+                t: (impor.indeks_sekunder(c, t), impor.kunci_asing(c, t)) for t in muat.TABEL_MASSAL
             }
 
     sebelum = struktur()
