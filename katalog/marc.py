@@ -54,6 +54,7 @@ TAG_PENGARANG_UTAMA = ("100", "110", "111")
 TAG_PENGARANG_TAMBAHAN = ("700", "710", "711")
 TAG_TERBITAN = ("264", "260")
 SINGKATAN = re.compile(r"(\b[A-Z]|\b(?:ed|cet|hlm|jil|no|vol|ill|dkk|etc|cm))\.$", re.IGNORECASE)
+TANDA_AKHIR = re.compile(r"(\s*[/:;,=])+$")
 
 
 def bersihkan(teks: str | None) -> str:
@@ -62,7 +63,9 @@ def bersihkan(teks: str | None) -> str:
     A final full stop is kept where it ends an initial or an abbreviation ("Ed.").
     """
     hasil = (teks or "").strip()
-    hasil = re.sub(r"(\s*[/:;,=])+$", "", hasil).strip()
+    if not hasil or hasil[-1] not in "/:;,=.":
+        return hasil  # most values: nothing to remove (this runs ~100 times per record)
+    hasil = TANDA_AKHIR.sub("", hasil).strip()
     if hasil.endswith(".") and not SINGKATAN.search(hasil):
         hasil = hasil[:-1].rstrip()
     return hasil
@@ -113,18 +116,18 @@ def _nilai(record: Record, tag: str, code: str) -> str:
 
 def _semua(record: Record, tags: tuple[str, ...], code: str) -> list[str]:
     return [
-        bersihkan(value)
+        bersih
         for field in record.get_fields(*tags)
         for value in field.get_subfields(code)
-        if bersihkan(value)
+        if (bersih := bersihkan(value))
     ]
 
 
 def _teks_field(field: Field, codes: str | None = None) -> str:
     parts = [
-        bersihkan(sub.value)
+        bersih
         for sub in field.subfields
-        if (codes is None or sub.code in codes) and bersihkan(sub.value)
+        if (codes is None or sub.code in codes) and (bersih := bersihkan(sub.value))
     ]
     return " ".join(parts)
 
