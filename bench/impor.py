@@ -979,6 +979,10 @@ def _mesin(url: str) -> list[str]:
     ]
 
 
+def _relatif(jalur: Path) -> Path:
+    return jalur.relative_to(ROOT) if jalur.is_relative_to(ROOT) else jalur
+
+
 def _mb(n: float) -> str:
     return f"{n / 1024 / 1024:,.0f}"
 
@@ -1150,7 +1154,7 @@ def run() -> str:
         f"{beban_akhir[0]:.1f} / {beban_akhir[1]:.1f} at the end ({lama / 60:.0f} min): other "
         "work shares the machine, so read the figures as an upper bound.",
         "",
-        f"**Data** ({asal}; seed {SEED}; `{folder.relative_to(ROOT) if folder.is_relative_to(ROOT) else folder}`): "
+        f"**Data** ({asal}; seed {SEED}; `{_relatif(folder)}`): "
         "an Inlislite export shaped as in `../shared/reference/inlislite.md` §1.1 and the "
         "samples in `tests/data/impor/`. Titles, names, publishers, places, years, subjects "
         "and languages are drawn as in the OPAC benchmark (Indonesian vocabulary, Zipf). "
@@ -1258,7 +1262,7 @@ def run() -> str:
         "",
         target(),
         "",
-        f"Logs of the three runs, each line stamped: `{folder}/log-*.txt`. To run again: "
+        f"Logs of the three runs, each line stamped: `{_relatif(folder)}/log-*.txt`. To run again: "
         "`make bench BENCH=impor` (`BENCH_IMPOR_SKALA=0.01` for a 10,000-record trial).",
     ]
     return "\n".join(bagian)

@@ -485,20 +485,44 @@ def saran_ketik(teks: str, *, jumlah: int = MAKS_SARAN) -> list[dict[str, str | 
         return []
     ekspresi = " & ".join([*utuh, f"{awalan}:*"])
     indeks = _pencari_indeks(utuh, awalan)
-    syarat = "vektor @@ to_tsquery('simple', %s) AND" if indeks else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""SELECT jenis, teks, jumlah FROM katalog_tajuk
-                 WHERE {syarat} (vektor @@ to_tsquery('simple', %s)) IS TRUE
-                 LIMIT 30""",
-            [indeks, ekspresi] if indeks else [ekspresi],
-        )
-        cocok = [{"jenis": j, "teks": t, "jumlah": n} for j, t, n in cursor.fetchall()]
+    cocok = _tajuk_cocok(indeks, ekspresi) if indeks else _tajuk_cocok_dipindai(ekspresi)
+    if len(cocok) < jumlah and not indeks:
+        # The common words were not among the first headings: ask the index after all.
+        cocok = _tajuk_cocok(ekspresi, ekspresi)
     cocok.sort(key=lambda t: (-t["jumlah"], len(t["teks"])))
     return cocok[:jumlah]
 
 
 AWALAN_SERING = 20_000  # records using words with the prefix, above which headings are scanned
+BATAS_PINDAI = 20_000  # headings read in order before the index is asked instead
+
+
+def _tajuk_cocok(indeks: str, ekspresi: str) -> list[dict]:
+    """Up to 30 headings matching `ekspresi`, found through the index by `indeks`."""
+    return _tajuk(
+        """SELECT jenis, teks, jumlah FROM katalog_tajuk
+            WHERE vektor @@ to_tsquery('simple', %s)
+              AND (vektor @@ to_tsquery('simple', %s)) IS TRUE
+            LIMIT 30""",
+        [indeks, ekspresi],
+    )
+
+
+def _tajuk_cocok_dipindai(ekspresi: str) -> list[dict]:
+    """Up to 30 headings matching `ekspresi` among the first BATAS_PINDAI in the table."""
+    return _tajuk(
+        """SELECT jenis, teks, jumlah FROM (
+                SELECT jenis, teks, jumlah, vektor FROM katalog_tajuk LIMIT %s
+            ) t WHERE (vektor @@ to_tsquery('simple', %s)) IS TRUE
+            LIMIT 30""",
+        [BATAS_PINDAI, ekspresi],
+    )
+
+
+def _tajuk(sql: str, params: list) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [{"jenis": j, "teks": t, "jumlah": n} for j, t, n in cursor.fetchall()]
 
 
 def _pencari_indeks(utuh: list[str], awalan: str) -> str:
@@ -507,9 +531,11 @@ def _pencari_indeks(utuh: list[str], awalan: str) -> str:
 
     GIN expands a prefix into every word it starts and reads all their
     entries: "ekonomi pen" cost 27 ms, "ser" 21 ms. The vocabulary's counts
-    tell which is cheaper: the whole words alone when they are rarer than the
-    prefix; no index at all when the prefix is so common that the first rows
-    of the table already hold enough matches; otherwise the whole expression.
+    (records, not headings, so only a guide) tell which is cheaper: the whole
+    words alone when they are rarer than the prefix; no index at all when the
+    prefix is so common that the first headings of the table should hold
+    enough matches (saran_ketik asks the index when they do not); otherwise
+    the whole expression.
     """
     pola = re.sub(r"([\\%_])", r"\\\1", awalan) + "%"
     kata = sorted(set(utuh))

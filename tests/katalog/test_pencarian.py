@@ -232,6 +232,9 @@ def test_saran_ketik_sama_apa_pun_jalan_indeksnya(buat_rekaman, monkeypatch):
     monkeypatch.setattr(pencarian, "AWALAN_SERING", 1)
     assert pencarian._pencari_indeks([], "pen") == ""
     assert {q: teks(q) for q in harapan} == harapan
+    # Too few among the headings read in order: the index is asked after all.
+    monkeypatch.setattr(pencarian, "BATAS_PINDAI", 1)
+    assert {q: teks(q) for q in harapan} == harapan
     # Characters LIKE treats specially are matched literally.
     assert pencarian._pencari_indeks([], "pe_") == "pe_:*"
 
