@@ -525,8 +525,12 @@ def tanpa_indeks(tabel: Iterable[str]) -> Iterator[None]:
     migration, a full rebuild), never beside people using it.
     """
     tabel = list(tabel)
-    with connection.cursor() as c:
-        c.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending trigger events on the tables
+    # A savepoint of its own: should the load fail and its caller carry on, the
+    # dropped indexes and keys come back with the rollback.
+    with transaction.atomic(), connection.cursor() as c:
+        # ALTER TABLE refuses a table with pending trigger events: run the deferred
+        # checks now, then defer again (Django's foreign keys are INITIALLY DEFERRED).
+        c.execute("SET CONSTRAINTS ALL IMMEDIATE")
         c.execute("SET CONSTRAINTS ALL DEFERRED")
         indeks = [x for t in tabel for x in indeks_sekunder(c, t)]
         fk = [(t, nama, definisi) for t in tabel for nama, definisi in kunci_asing(c, t)]
@@ -534,8 +538,7 @@ def tanpa_indeks(tabel: Iterable[str]) -> Iterator[None]:
             c.execute(f'ALTER TABLE {t} DROP CONSTRAINT "{nama}"')
         for nama, _definisi in indeks:
             c.execute(f"DROP INDEX {nama}")
-    yield
-    with connection.cursor() as c:
+        yield
         c.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _nama, definisi in indeks:
             c.execute(definisi)

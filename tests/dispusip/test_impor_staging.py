@@ -112,3 +112,22 @@ def test_proses_daemon_tidak_membuat_kolam(settings, monkeypatch):
     monkeypatch.setattr(multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
     assert paralel.jumlah_proses() == 0
     assert list(paralel.peta_batch(_kali_dua, [[1], [2]], 0)) == [[2], [4]]
+
+
+def test_tanpa_indeks_mengembalikan_indeks_bila_muatan_gagal(db):
+    """A failed load inside tanpa_indeks rolls the dropped indexes and keys back with it,
+    even when the caller catches the error and goes on."""
+
+    def struktur():
+        with connection.cursor() as c:
+            return impor.indeks_sekunder(c, "katalog_eksemplar"), impor.kunci_asing(
+                c, "katalog_eksemplar"
+            )
+
+    sebelum = struktur()
+    assert all(sebelum)
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), impor.tanpa_indeks(["katalog_eksemplar"]):
+            assert struktur() == ([], [])
+            raise RuntimeError("muatan gagal")
+        assert struktur() == sebelum
