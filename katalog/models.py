@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from dispusip.models import Cabang, Unit
@@ -217,6 +218,22 @@ class Katalog(models.Model):
     @property
     def judul_lengkap(self) -> str:
         return f"{self.judul} : {self.anak_judul}" if self.anak_judul else self.judul
+
+    @property
+    def terbitan(self) -> str:
+        """The imprint as a list shows it: "Jakarta: Gramedia, 2008"."""
+        penerbit = f"{self.tempat_terbit}: {self.penerbit}" if self.tempat_terbit else self.penerbit
+        return ", ".join(x for x in (penerbit if self.penerbit else "", self.tahun_terbit) if x)
+
+    def status_rak(self) -> tuple[str, str]:
+        """Whether a copy is on a shelf now: (the badge's colour, its text)."""
+        n = len(self.cabang_tersedia)
+        if n:
+            teks = ngettext("Ada di rak di %(n)s cabang", "Ada di rak di %(n)s cabang", n)
+            return "success", teks % {"n": n}
+        if self.cabang_pemilik:
+            return "warning", gettext("Semua eksemplar sedang tidak di rak")
+        return "light", gettext("Belum ada eksemplar")
 
     @property
     def pengarang_utama(self) -> str:

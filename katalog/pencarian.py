@@ -350,10 +350,9 @@ def satu_jalan(
     and again to rank was the largest cost of a search.
     """
     sub_sql, params = hits  # ranked ("skor") when urut is "relevansi"
-    kasus = " ".join(
-        f"WHEN {_kondisi_tahun(dari, sampai)} THEN '{kunci}'"
-        for kunci, (dari, sampai) in RENTANG_TAHUN.items()
-    )
+    # Per hit, every aggregate costs: years are grouped as they are (ranges are
+    # summed below), arrays are unnested in the select list and grouped as integers,
+    # which measured a third of the cost of unnest() joined as a function scan.
     # The counts must match what a click on the value will find: with "on the
     # shelf" chosen, a branch counts the records on its shelves; with branches
     # chosen, "on the shelf" counts records on the shelves of those branches.
@@ -367,12 +366,16 @@ def satu_jalan(
         SELECT 'total', NULL, count(*) FROM hits
         UNION ALL SELECT 'jenis', jenis, count(*) FROM hits GROUP BY 2
         UNION ALL SELECT 'bahasa', bahasa, count(*) FROM hits WHERE bahasa <> '' GROUP BY 2
-        UNION ALL SELECT 'tahun', CASE {kasus} END, count(*) FROM hits WHERE tahun IS NOT NULL GROUP BY 2
-        UNION ALL SELECT 'cabang', c::text, count(*) FROM hits, unnest({kolom_cabang}) c GROUP BY 2
-        UNION ALL SELECT 'kategori', k::text, count(*) FROM hits, unnest(kategori_koleksi) k GROUP BY 2
+        UNION ALL SELECT 'tahun', tahun::text, count(*) FROM hits WHERE tahun IS NOT NULL GROUP BY tahun
+        UNION ALL SELECT 'cabang', c::text, n FROM (
+            SELECT c, count(*) AS n FROM (SELECT unnest({kolom_cabang}) AS c FROM hits) u GROUP BY 1
+        ) g
+        UNION ALL SELECT 'kategori', k::text, n FROM (
+            SELECT k, count(*) AS n FROM (SELECT unnest(kategori_koleksi) AS k FROM hits) u GROUP BY 1
+        ) g
         UNION ALL SELECT 'tersedia', 'ya', count(*) FROM hits WHERE {syarat_tersedia}
-        UNION ALL (SELECT 'topik', s, count(*) FROM hits, unnest(subjek) s GROUP BY 2
-                   ORDER BY 3 DESC, 2 LIMIT 12)
+        UNION ALL (SELECT 'topik', s, count(*) FROM (SELECT unnest(subjek) AS s FROM hits) u
+                   GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT 12)
         UNION ALL SELECT 'halaman', id::text, posisi FROM (
             SELECT id, row_number() OVER (ORDER BY {URUTAN_SQL[urut]}) AS posisi FROM hits
         ) urutan WHERE posisi > %s AND posisi <= %s
@@ -391,19 +394,22 @@ def satu_jalan(
                 facet[nama].append((nilai, angka))
     for nama in ("jenis", "bahasa", "cabang", "kategori"):
         facet[nama].sort(key=lambda x: (-x[1], x[0]))
-    facet["tahun"].sort(key=lambda x: list(RENTANG_TAHUN).index(x[0]), reverse=True)
+    facet["tahun"] = _rentang_tahun(facet["tahun"])
     pasti = total <= batas
     ids = [pk for _posisi, pk in sorted(halaman)] if pasti else []
     return Jalan(min(total, batas), pasti, facet, ids)
 
 
-def _kondisi_tahun(dari: int | None, sampai: int | None) -> str:
-    bagian = []
-    if dari is not None:
-        bagian.append(f"tahun >= {int(dari)}")
-    if sampai is not None:
-        bagian.append(f"tahun < {int(sampai)}")
-    return " AND ".join(bagian)
+def _rentang_tahun(per_tahun: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Counts per year summed into RENTANG_TAHUN's ranges, the newest range first."""
+    jumlah = dict.fromkeys(RENTANG_TAHUN, 0)
+    for tahun, n in per_tahun:
+        t = int(tahun)
+        for kunci, (dari, sampai) in RENTANG_TAHUN.items():
+            if (dari is None or t >= dari) and (sampai is None or t < sampai):
+                jumlah[kunci] += n
+                break
+    return [(kunci, n) for kunci, n in reversed(jumlah.items()) if n]
 
 
 def cari(kueri: Kueri, *, dengan_facet: bool = True, qs: QuerySet | None = None) -> Hasil:

@@ -29,7 +29,11 @@ def cari(request: HtmxHttpRequest) -> HttpResponse:
         return render(
             request,
             "katalog/opac/beranda.html",
-            {"form": form, "terbaru": selectors.terbaru(8), "jelajah": selectors.jelajah()},
+            {
+                "form": form,
+                "terbaru": selectors.baris_ringkas(selectors.terbaru(8)),
+                "jelajah": selectors.jelajah(),
+            },
         )
     hasil = pencarian.cari(kueri)
     return render(request, "katalog/opac/cari.html", konteks_hasil(request, form, kueri, hasil))
@@ -41,10 +45,11 @@ def konteks_hasil(request, form: KueriForm, kueri: pencarian.Kueri, hasil: penca
         "form": form,
         "kueri": kueri,
         "hasil": hasil,
-        "facet": selectors.facet_tampil(hasil.facet, request.GET),
+        "daftar": selectors.baris_ringkas(hasil.rekaman),
+        "facet": selectors.facet_tampil(hasil.facet, request.GET, pasti=hasil.facet_pasti),
         "saringan_aktif": selectors.saringan_aktif(request.GET),
         "urutan": URUTAN,
-        "halaman": selectors.nomor_halaman(hasil.halaman, hasil.jumlah_halaman),
+        "halaman": selectors.tautan_halaman(hasil.halaman, hasil.jumlah_halaman, request.GET),
         "nomor_awal": (hasil.halaman - 1) * pencarian.PER_HALAMAN + 1,
     }
 

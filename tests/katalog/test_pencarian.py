@@ -82,6 +82,17 @@ def test_pencarian_per_ruas(buat_rekaman):
     assert judul(cari(Kueri(penerbit="hasta mitra"))) == ["Bumi manusia"]
 
 
+def test_rentang_tahun_menjumlah_tahun_ke_rentangnya_terbaru_dulu():
+    per_tahun = [("1969", 2), ("1970", 1), ("2019", 4), ("2020", 3), ("2025", 1), ("1995", 5)]
+    assert pencarian._rentang_tahun(per_tahun) == [
+        ("2020-", 4),
+        ("2010-2019", 4),
+        ("1990-1999", 5),
+        ("1970-1989", 1),
+        ("-1969", 2),
+    ]
+
+
 def test_facet_dan_saringan(buat_rekaman, rekan_a, admin_dispusip, cabang, kategori):
     a = buat_rekaman("Sejarah Jakarta", tahun_terbit="2015", subjek=["Jakarta -- Sejarah"])
     b = buat_rekaman("Sejarah Betawi", tahun_terbit="1985", bahasa="eng", subjek=["Betawi"])

@@ -56,6 +56,36 @@ def test_opac_tanpa_login_dengan_facet(client, koleksi, cabang):
     assert "Ada di rak sekarang" in body  # the active-filter badge
 
 
+def test_baris_hasil_menunjukkan_terbitan_dan_ketersediaan(client, koleksi):
+    a, b = koleksi
+    body = client.get("/opac/", {"q": "sejarah"}).content.decode()
+    # "Sejarah Jakarta": place, publisher and year; one copy on the shelf, one on loan.
+    assert f'href="/opac/{a.pk}/"' in body and f'href="/opac/{b.pk}/"' in body
+    assert "Jakarta: Cipta Loka Caraka, 2016" in body
+    assert "Ada di rak di 1 cabang" in body
+    # "Sejarah Betawi" has no copies yet.
+    assert "Belum ada eksemplar" in body
+    client.cookies["django_language"] = "en"
+    body = client.get("/opac/", {"q": "sejarah"}).content.decode()
+    assert "On the shelf at 1 branch" in body and "No copies yet" in body
+
+
+def test_tautan_halaman_membawa_kueri_dan_saringan():
+    from django.http import QueryDict
+
+    from katalog import selectors
+
+    tautan = selectors.tautan_halaman(3, 9, QueryDict("q=sejarah+jakarta&jenis=monograf&halaman=3"))
+    nomor = [t["nomor"] if t else None for t in tautan]
+    assert nomor == [1, 2, 3, 4, 5, None, 9]
+    assert tautan[2] == {
+        "nomor": 3,
+        "url": "?q=sejarah+jakarta&jenis=monograf&halaman=3",
+        "aktif": True,
+    }
+    assert not tautan[0]["aktif"]
+
+
 def test_halaman_hasil_tanpa_kueri_berulang(client, koleksi):
     """Names of branches and categories come from the cache; a page of records never
     reads the MARC record or the search vector, nor any column later (no N+1)."""
