@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+import orjson
 from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
@@ -241,7 +242,7 @@ def siapkan(r: RekamanMasuk, sekarang: str) -> RekamanSiap:
         )),
         sidik=sidik,
         kolom=marc_mod.kolom_dari_marc(record),
-        marc=json.dumps(record.as_dict(), ensure_ascii=False),
+        marc=orjson.dumps(record.as_dict()).decode(),
     )  # fmt: skip
 
 
