@@ -23,8 +23,10 @@ runs separately for every value of the caller's parts that the pattern uses
 
 from __future__ import annotations
 
+import re
 import string
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -132,6 +134,81 @@ def _naikkan(kind: str, lingkup: str, jumlah: int) -> int:
         return cursor.fetchone()[0]
 
 
+@dataclass(frozen=True)
+class Blok:
+    """A run of counter values taken at once (`awal`..`akhir`), and how to write them."""
+
+    pola: str
+    tanggal: date
+    bagian: dict[str, str]
+    awal: int
+    akhir: int
+
+    def __len__(self) -> int:
+        return self.akhir - self.awal + 1
+
+    def nomor(self) -> Iterator[tuple[int, str]]:
+        """(counter value, identifier) for the whole block, in order."""
+        # The date and parts are the same for every number: formatted once, so a
+        # block of millions costs one format() per number.
+        pola = self._tetap()
+        return ((n, pola.format(nomor=n)) for n in range(self.awal, self.akhir + 1))
+
+    def _tetap(self) -> str:
+        """The pattern with everything but {nomor} filled in (other braces escaped)."""
+        hasil = []
+        for teks, name, spec, conv in string.Formatter().parse(self.pola):
+            hasil.append(_escape(teks))
+            if name is None:
+                continue
+            field = "{" + name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}"
+            if name != "nomor":
+                field = _escape(_format(field, 0, self.tanggal, self.bagian))
+            hasil.append(field)
+        return "".join(hasil)
+
+    def sql(self, kolom: str) -> tuple[str, list[str]] | None:
+        """The identifier as an SQL expression over the integer column `kolom`, with
+        its parameters; None when the pattern needs Python's formatting (a spec
+        other than plain or zero-padded digits)."""
+        bagian_sql, param = [], []
+        for teks, name, spec, conv in string.Formatter().parse(self._tetap()):
+            if teks:
+                bagian_sql.append("%s")
+                param.append(teks)
+            if name is None:
+                continue
+            lebar = re.fullmatch(r"(?:0(\d+))?d?", spec or "")
+            if name != "nomor" or conv or lebar is None:
+                return None
+            w = int(lebar[1] or 0)
+            # Python pads to the width but never cuts a longer number.
+            bagian_sql.append(f"lpad({kolom}::text, greatest({w}, length({kolom}::text)), '0')")
+        return " || ".join(bagian_sql) or "''", param
+
+
+def _escape(teks: str) -> str:
+    return teks.replace("{", "{{").replace("}", "}}")
+
+
+def cadangkan(
+    kind: str, jumlah: int, *, tanggal: date | None = None, bagian: dict[str, str] | None = None
+) -> Blok:
+    """Take `jumlah` consecutive counter values of `kind` at once, for callers that
+    write identifiers by the million (imports): the counter moves in one statement,
+    as for alokasikan, and checking which are already in use is the caller's job."""
+    if jumlah < 1:
+        raise ValueError("jumlah must be at least 1")
+    definisi = jenis(kind)
+    bagian = {k: str(v) for k, v in (bagian or {}).items()}
+    missing = [p for p in definisi.parts if p in definisi.pattern and p not in bagian]
+    if missing:
+        raise ValueError(f"Numbering {kind!r} needs the parts {missing}")
+    tanggal = tanggal or timezone.localdate()
+    akhir = _naikkan(kind, _lingkup(definisi, tanggal, bagian), jumlah)
+    return Blok(definisi.pattern, tanggal, bagian, akhir - jumlah + 1, akhir)
+
+
 def alokasikan(
     kind: str,
     *,
@@ -147,22 +224,11 @@ def alokasikan(
     """
     if jumlah < 1:
         raise ValueError("jumlah must be at least 1")
-    definisi = jenis(kind)
-    bagian = {k: str(v) for k, v in (bagian or {}).items()}
-    missing = [p for p in definisi.parts if p in definisi.pattern and p not in bagian]
-    if missing:
-        raise ValueError(f"Numbering {kind!r} needs the parts {missing}")
-    tanggal = tanggal or timezone.localdate()
-    lingkup = _lingkup(definisi, tanggal, bagian)
     hasil: list[str] = []
     with transaction.atomic():
         while len(hasil) < jumlah:
-            kurang = jumlah - len(hasil)
-            akhir = _naikkan(kind, lingkup, kurang)
-            calon = [
-                _format(definisi.pattern, n, tanggal, bagian)
-                for n in range(akhir - kurang + 1, akhir + 1)
-            ]
+            blok = cadangkan(kind, jumlah - len(hasil), tanggal=tanggal, bagian=bagian)
+            calon = [nomor for _n, nomor in blok.nomor()]
             dipakai = set(terpakai(calon)) if terpakai else set()
             hasil += [c for c in calon if c not in dipakai]
     return hasil

@@ -395,6 +395,14 @@ class PemuatKatalog:
         for batch in impor.per_batch(items):
             self.jumlah_eksemplar += impor.salin("stg_eksemplar", kolom, map(self._baris_e, batch))
 
+    def tambah_eksemplar_sql(self, select: str, param: list) -> None:
+        """Items a reader staged set-based: `select` gives the columns tambah_eksemplar
+        COPYs, in that order."""
+        kolom = ", ".join(k for k, _t in KOLOM_EKSEMPLAR[:20])
+        with connection.cursor() as c:
+            c.execute(f"INSERT INTO stg_eksemplar ({kolom}) {select}", param)
+            self.jumlah_eksemplar += c.rowcount
+
     @staticmethod
     def _baris_e(e: EksemplarMasuk) -> list:
         return [
@@ -698,21 +706,19 @@ class PemuatKatalog:
     def _nomori_eksemplar(self, c) -> None:
         """Items a source knows only by accession number (MARC 990 $a) get a barcode;
         items with no accession number use their barcode as one."""
-        c.execute(
-            "SELECT ke FROM stg_eksemplar WHERE hasil IS NULL AND barcode IS NULL ORDER BY ke"
-        )
-        tanpa = [ke for (ke,) in c.fetchall()]
-        if tanpa:
-            impor.buat_staging("stg_barcode", [("ke", "bigint"), ("barcode", "text")])
-            # In slices: two million numbers (and the check that none is taken) at
-            # once would cost a gigabyte.
-            for bagian in impor.per_batch(tanpa, 50_000):
-                barcode = penomoran.alokasikan(
-                    "katalog.barcode", jumlah=len(bagian), terpakai=services._terpakai("barcode")
-                )
-                impor.salin("stg_barcode", ["ke", "barcode"], zip(bagian, barcode, strict=True))
+        c.execute("SELECT count(*) FROM stg_eksemplar WHERE hasil IS NULL AND barcode IS NULL")
+        (jumlah,) = c.fetchone()
+        if jumlah:
+            self._barcode_bebas(c, jumlah)
+            # The n-th item without a barcode (in file order) takes the n-th free number.
             c.execute(
-                "UPDATE stg_eksemplar e SET barcode = b.barcode FROM stg_barcode b WHERE e.ke = b.ke"
+                """
+                UPDATE stg_eksemplar e SET barcode = b.barcode FROM (
+                    SELECT ke, row_number() OVER (ORDER BY ke) AS urutan FROM stg_eksemplar
+                    WHERE hasil IS NULL AND barcode IS NULL
+                ) x JOIN stg_barcode b ON b.urutan = x.urutan
+                WHERE e.ke = x.ke
+                """
             )
         c.execute(
             "UPDATE stg_eksemplar SET nomor_induk = barcode WHERE hasil IS NULL AND nomor_induk IS NULL"
@@ -724,6 +730,39 @@ class PemuatKatalog:
             "nomor_induk",
             _("Nomor induk (diambil dari barcode) sudah dipakai eksemplar lain."),
         )
+
+    def _barcode_bebas(self, c, jumlah: int) -> None:
+        """stg_barcode: `jumlah` new barcodes numbered 1.. by `urutan`, none of them
+        already on an item, in the catalogue or in this import. The counter moves
+        by whole blocks; numbers found taken are skipped and another block taken
+        for them, as penomoran.alokasikan does one list at a time."""
+        impor.buat_staging("stg_barcode", [("urutan", "bigint"), ("barcode", "text")])
+        impor.buat_staging("stg_calon_barcode", [("nomor", "bigint"), ("barcode", "text")])
+        ada = 0
+        while ada < jumlah:
+            blok = penomoran.cadangkan("katalog.barcode", jumlah - ada)
+            c.execute("TRUNCATE stg_calon_barcode")
+            sql = blok.sql("n")
+            if sql is not None:
+                ekspresi, param = sql
+                c.execute(
+                    f"INSERT INTO stg_calon_barcode SELECT n, {ekspresi} "
+                    "FROM generate_series(%s::bigint, %s::bigint) n",
+                    [*param, blok.awal, blok.akhir],
+                )
+            else:
+                impor.salin("stg_calon_barcode", ["nomor", "barcode"], blok.nomor())
+            c.execute(
+                """
+                INSERT INTO stg_barcode (urutan, barcode)
+                SELECT %s + row_number() OVER (ORDER BY k.nomor), k.barcode
+                FROM stg_calon_barcode k
+                WHERE NOT EXISTS (SELECT FROM katalog_eksemplar x WHERE x.barcode = k.barcode)
+                  AND NOT EXISTS (SELECT FROM stg_eksemplar e WHERE e.barcode = k.barcode)
+                """,
+                [ada],
+            )
+            ada += c.rowcount
 
 
 __all__ = ["GALAT", "EksemplarMasuk", "PemuatKatalog", "RekamanSiap"]
