@@ -75,6 +75,57 @@ _ID_SQL = "regexp_replace(btrim(coalesce({0}, '')), '\\.0$', '')"
 _ANGKA_SQL = "CASE WHEN btrim({0}) ~ '^-?\\d+(\\.\\d+)?$' THEN btrim({0})::numeric END"
 _URUT_RUAS = f"{_ANGKA_SQL.format('sequence')} NULLS LAST, ruasid"
 _URUT_SUBRUAS = f"{_ANGKA_SQL.format('sequence')}, {_ID_SQL.format('id')}"
+
+# The columns of collections the importer reads, and in SQL what reading a row does
+# in Python: values trimmed (baris_berkunci strips them), a price as _harga reads it
+# ("Rp 89.000,-" is 89000), a date in one of the two forms pembaca.tanggal reads
+# most often (yyyy-mm-dd, dd-mm-yyyy; "-", "/" or "."; a time after it ignored).
+# What SQL cannot decide (another form, an impossible date, a price that is no
+# number) goes to those Python functions, which report it.
+KOLOM_COLLECTIONS = [
+    "id", "nomorbarcode", "noinduk", "callnumber", "catalogid", "price", "tanggalpengadaan",
+    "locationlibraryid", "locationid", "categoryid", "sourceid", "statusid",
+]  # fmt: skip
+KOLOM_PETA_KOLEKSI = ["locationlibraryid", "locationid", "categoryid", "sourceid", "statusid"]
+_TEKS_SQL = "btrim(coalesce({0}, ''), E' \\t\\r\\n')"
+_HARGA_ANGKA = "^([0-9]+\\.?[0-9]*|\\.[0-9]+)$"
+_KOLEKSI_SQL = f"""
+    SELECT *, tanggalpengadaan = '' OR tanggal_sql IS NOT NULL AS tanggal_pasti FROM (
+        SELECT *, CASE WHEN y >= 1 AND m BETWEEN 1 AND 12 AND d >= 1
+                AND d <= extract(day FROM make_date(y, m, 1) + interval '1 month - 1 day')
+            THEN make_date(y, m, d) END AS tanggal_sql
+        FROM (
+            SELECT *,
+                CASE WHEN harga_angka AND harga_teks::numeric < 1e10
+                    THEN harga_teks::numeric END AS harga_sql,
+                -- Python's \\d also takes other scripts' digits: non-ASCII goes there.
+                octet_length(price) = length(price) AND (harga_teks = '' OR harga_angka)
+                    AS harga_pasti,
+                CASE bentuk WHEN 1 THEN split_part(tgl, '-', 1)::int
+                    WHEN 2 THEN split_part(tgl, '-', 3)::int END AS y,
+                CASE WHEN bentuk IS NOT NULL THEN split_part(tgl, '-', 2)::int END AS m,
+                CASE bentuk WHEN 1 THEN split_part(tgl, '-', 3)::int
+                    WHEN 2 THEN split_part(tgl, '-', 1)::int END AS d
+            FROM (
+                SELECT *, harga_teks ~ '{_HARGA_ANGKA}' AS harga_angka,
+                    CASE WHEN tgl ~ '^[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}$' THEN 1
+                         WHEN tgl ~ '^[0-9]{{1,2}}-[0-9]{{1,2}}-[0-9]{{4}}$' THEN 2 END AS bentuk
+                FROM (
+                    SELECT nomor, berkas,
+                        {", ".join(f"{_TEKS_SQL.format(k)} AS {k}" for k in KOLOM_COLLECTIONS)},
+                        replace(regexp_replace({_TEKS_SQL.format("price")}, '[^0-9,.]', '', 'g'),
+                                ',', '') AS harga_teks,
+                        translate(split_part(split_part({_TEKS_SQL.format("tanggalpengadaan")},
+                                                        ' ', 1), 'T', 1), '/.', '--') AS tgl
+                    FROM stg_collections
+                    -- OFFSET 0 keeps each level a subquery of its own, so an expression
+                    -- used twice above is computed once.
+                    OFFSET 0
+                ) a OFFSET 0
+            ) b OFFSET 0
+        ) c OFFSET 0
+    ) d
+"""
 _stem = impor.nama_tabel
 
 
@@ -572,6 +623,7 @@ class PengimporKatalog(Pengimpor):
             sesi.maju(0, 1, _("%(n)s rekaman dibaca…") % {"n": f"{n:,}".replace(",", ".")})
         sesi.tahap(2, 3, _("Membaca eksemplar…"))
         pemuat.tambah_eksemplar(baca.eksemplar())
+        baca.muat_collections(pemuat)
         sesi.tahap(3, 3, _("Menggabungkan ke katalog induk…"))
         pemuat.selesaikan()
 
@@ -604,8 +656,6 @@ class BacaKatalog:
         sesi = self.sesi
         yield from self.ambil_tertunda()
         yield from self._eksemplar_slims(sesi)
-        for b in sesi.tabel("collections"):
-            yield from self._dari_collections(sesi, b)
 
     # MARC: records and 990 $a copies
 
@@ -1040,42 +1090,111 @@ class BacaKatalog:
                     nama[tabel][id_bersih(r.get("id", ""))] = r.get("name", "") or r.get("code", "")
         return nama
 
-    def _dari_collections(self, sesi: Sesi, b: pembaca.BerkasMasuk) -> Iterator[EksemplarMasuk]:
-        baca = BacaKatalog(sesi, pratinjau=True)
-        nama = baca._nama_lookup(sesi)
+    def muat_collections(self, pemuat: PemuatKatalog) -> None:
+        """Inlislite's collections, set-based: staged whole by PostgreSQL's COPY, their
+        lookup ids mapped in Python once per distinct combination, and the items
+        written to the loader's staging by one INSERT … SELECT."""
+        berkas = self.sesi.tabel("collections")
+        if not berkas:
+            return
+        impor.muat_tabel("stg_collections", berkas, KOLOM_COLLECTIONS)
+        with connection.cursor() as c:
+            self._peta_koleksi(c)
+            self._nilai_koleksi(c, [b.nama for b in berkas])
+        t = {k: f"k.{k}" for k in KOLOM_COLLECTIONS}
+        pemuat.tambah_eksemplar_sql(
+            f"""
+            SELECT k.nomor, k.berkas, 'collections',
+                coalesce(nullif({_ID_SQL.format(t["id"])}, ''), 'baris-' || k.nomor),
+                md5(ROW({", ".join(t.values())})::text), 'catalogs',
+                {_ID_SQL.format(t["catalogid"])}, nullif(left(k.nomorbarcode, 50), ''),
+                nullif(left(k.noinduk, 50), ''), left(k.callnumber, 100),
+                CASE WHEN k.harga_pasti THEN k.harga_sql ELSE v.harga END,
+                CASE WHEN k.tanggal_pasti THEN k.tanggal_sql ELSE v.tanggal END,
+                p.sumber, p.kategori_id, p.cabang_id, p.unit_id, p.lokasi_id, p.status, '', false
+            FROM ({_KOLEKSI_SQL}) k
+            JOIN stg_peta_koleksi p
+                ON ({", ".join(f"p.{x}" for x in KOLOM_PETA_KOLEKSI)})
+                 = ({", ".join(f"k.{x}" for x in KOLOM_PETA_KOLEKSI)})
+            LEFT JOIN stg_nilai_koleksi v ON v.berkas = k.berkas AND v.nomor = k.nomor
+                AND v.price = k.price AND v.tanggalpengadaan = k.tanggalpengadaan
+            -- As baris_berkunci, which skips empty rows.
+            WHERE ({" || ".join(t.values())}) <> ''
+            -- Items keep the files' order: the first of two equal barcodes is the one kept.
+            ORDER BY array_position(%s::text[], k.berkas), k.nomor
+            """,
+            [[b.nama for b in berkas]],
+        )
+
+    def _peta_koleksi(self, c) -> None:
+        """stg_peta_koleksi: each distinct combination of lookup ids in collections, as
+        Pemeta maps it (the administrator's choices, new categories and shelf
+        locations created): a handful of rows, however many items."""
+        nama = self._nama_lookup(self.sesi)
         p = self.pemeta
-        for nomor, r in _baris_kunci(b):
 
-            def n(tabel, kolom, r=r):
-                nilai = id_bersih(r.get(kolom, ""))
-                return nama[tabel].get(nilai, "") if nilai else ""
+        def n(tabel: str, nilai: str) -> str:
+            nilai = id_bersih(nilai)
+            return nama[tabel].get(nilai, "") if nilai else ""
 
-            cabang = p.id_cabang(n("location_library", "locationlibraryid"))
-            status = n("collectionstatus", "statusid") or {"1": "Tersedia", "5": "Dipinjam"}.get(
-                id_bersih(r.get("statusid", "")), ""
+        c.execute(f"SELECT DISTINCT {', '.join(KOLOM_PETA_KOLEKSI)} FROM ({_KOLEKSI_SQL}) k")
+        baris = []
+        for perpus, lokasi, kategori, sumber, status in c.fetchall():
+            cabang = p.id_cabang(n("location_library", perpus))
+            nama_status = n("collectionstatus", status) or {"1": "Tersedia", "5": "Dipinjam"}.get(
+                id_bersih(status), ""
             )
-            yield EksemplarMasuk(
-                tabel="collections",
-                id_sumber=id_bersih(r.get("id", "")) or f"baris-{nomor}",
-                berkas=b.nama,
-                nomor=nomor,
-                katalog_tabel="catalogs",
-                katalog_sumber=id_bersih(r.get("catalogid", "")),
-                kategori_id=p.id_kategori(n("collectioncategorys", "categoryid")),
-                cabang_id=cabang,
-                unit_id=p.unit(cabang),
-                barcode=r.get("nomorbarcode", ""),
-                nomor_induk=r.get("noinduk", ""),
-                nomor_panggil=r.get("callnumber", ""),
-                harga=_harga(sesi, b.nama, nomor, "Price", r.get("price", "")),
-                tanggal_terima=_tanggal(
-                    sesi, b.nama, nomor, "TanggalPengadaan", r.get("tanggalpengadaan", "")
-                ),
-                sumber=p.sumber(n("collectionsources", "sourceid")),
-                lokasi_id=p.id_lokasi(cabang, n("locations", "locationid")),
-                status=p.status(status),
-                data=r,
-            )
+            baris.append(
+                [perpus, lokasi, kategori, sumber, status, cabang, p.unit(cabang),
+                 p.id_lokasi(cabang, n("locations", lokasi)),
+                 p.id_kategori(n("collectioncategorys", kategori)),
+                 p.sumber(n("collectionsources", sumber)), p.status(nama_status)]
+            )  # fmt: skip
+        impor.buat_staging(
+            "stg_peta_koleksi",
+            [*((k, "text") for k in KOLOM_PETA_KOLEKSI), ("cabang_id", "bigint"),
+             ("unit_id", "bigint"), ("lokasi_id", "bigint"), ("kategori_id", "bigint"),
+             ("sumber", "text"), ("status", "text")],
+        )  # fmt: skip
+        impor.salin(
+            "stg_peta_koleksi",
+            [*KOLOM_PETA_KOLEKSI, "cabang_id", "unit_id", "lokasi_id", "kategori_id", "sumber",
+             "status"],
+            baris,
+        )  # fmt: skip
+        c.execute("ANALYZE stg_peta_koleksi")
+
+    def _nilai_koleksi(self, c, urutan: list[str]) -> None:
+        """stg_nilai_koleksi: prices and dates SQL could not read, read by _harga and
+        _tanggal, which report what they cannot read either (row by row, in order)."""
+        sesi = self.sesi
+        c.execute(
+            f"""
+            SELECT berkas, nomor, price, tanggalpengadaan, harga_pasti, tanggal_pasti
+            FROM ({_KOLEKSI_SQL}) k WHERE NOT (harga_pasti AND tanggal_pasti)
+            ORDER BY array_position(%s::text[], berkas), nomor
+            """,
+            [urutan],
+        )
+        nilai = {}
+        for berkas, nomor, harga, tanggal, harga_pasti, tanggal_pasti in c.fetchall():
+            nilai[berkas, nomor, harga, tanggal] = [
+                None if harga_pasti else _harga(sesi, berkas, nomor, "Price", harga),
+                None
+                if tanggal_pasti
+                else _tanggal(sesi, berkas, nomor, "TanggalPengadaan", tanggal),
+            ]
+        impor.buat_staging(
+            "stg_nilai_koleksi",
+            [("berkas", "text"), ("nomor", "integer"), ("price", "text"),
+             ("tanggalpengadaan", "text"), ("harga", "numeric"), ("tanggal", "date")],
+        )  # fmt: skip
+        impor.salin(
+            "stg_nilai_koleksi",
+            ["berkas", "nomor", "price", "tanggalpengadaan", "harga", "tanggal"],
+            ([*kunci, *v] for kunci, v in nilai.items()),
+        )
+        c.execute("ANALYZE stg_nilai_koleksi")
 
 
 def _angka(nilai: str | None):

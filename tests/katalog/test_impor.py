@@ -348,6 +348,119 @@ def test_lookup_lokasi_rak_dibuat_per_cabang(jalankan):
     assert Eksemplar.objects.get(barcode="00123/PJK/2024").lokasi.nama == "Koleksi Umum Lt. 4"
 
 
+KOLEKSI_KEPALA = (
+    "ID,NomorBarcode,NoInduk,Price,TanggalPengadaan,CallNumber,Catalog_id,Location_Library_id,"
+    "Location_id,Category_id,Source_id,Status_id,CreateDate\n"
+)
+LOOKUP_KOLEKSI = (
+    ("location_library.csv", b"ID,Code,Name\n1,PJB,Perpustakaan Jakarta Barat\n2,X,Entah\n"),
+    ("locations.csv", b"ID,Code,Name\n2,0101,Koleksi Umum Lt. 4\n3,0102,Referensi Lt. 2\n"),
+    ("collectioncategorys.csv", b"ID,Code,Name\n1,UM,Koleksi Umum\n2,AN,Koleksi Anak Lt. 2\n"),
+    ("collectionsources.csv", b"ID,Name\n1,Pembelian\n2,Hadiah\n3,Serah simpan (KCKR)\n"),
+    ("collectionstatus.csv", b"ID,Name\n1,Tersedia\n3,Hilang\n4,Rusak\n"),
+)
+
+
+def _koleksi(*baris: str) -> tuple[str, bytes]:
+    return ("collections.csv", (KOLEKSI_KEPALA + "".join(f"{b}\n" for b in baris)).encode())
+
+
+def test_collections_dipetakan_berbasis_himpunan(jalankan, cabang, kategori):
+    """Items from collections: branch, shelf location, category, source and status
+    as the lookups and the administrator's choices say; prices and dates read as
+    before, the unreadable ones reported by row and column; a re-import is unchanged."""
+    isi = _koleksi(
+        "1,B1,I1,89000,2024-03-14 00:00:00,899 HIR l,45871.0,1,2,1,1,1,x",
+        "2,B2,I2, - 75.000,14/03/2024,899 HIR l,45871,1.0,3,2,2,3,x",
+        "3,B3,,12.3.4,31-02-2024,,45873,2,,,3,4,x",
+        "4,B4,I4,Rp 5000,15-Maret-2025,,45873,,,,,5,x",
+        "5,B5,I5,,45366,,45873,9,2,1,,,x",
+        "6,B6,I6,1e5,kemarin,,45873,1,2,1,1,1,x",
+        ",,,,,,,,,,,,",  # empty: skipped, as a blank row always was
+    )
+    berkas_ = (
+        IMPOR / "inlislite_catalogs_COMPOSED.csv",
+        IMPOR / "inlislite_catalog_ruas_COMPOSED.csv",
+        isi,
+        *LOOKUP_KOLEKSI,
+    )
+    pemetaan = {"kategori:Koleksi Anak Lt. 2": impor.BARU, "cabang:Entah": str(cabang["cikini"].pk)}
+    hasil, _job = jalankan(*berkas_, pemetaan=pemetaan)
+    assert hasil["eksemplar.dibuat"] == 6
+    e = {x.barcode: x for x in Eksemplar.objects.select_related("cabang", "lokasi", "kategori")}
+    barat, cikini = cabang["jakbar-tanjung-duren"], cabang["cikini"]
+    assert (e["B1"].cabang, e["B1"].lokasi.nama, e["B1"].kategori) == (
+        barat, "Koleksi Umum Lt. 4", kategori["umum"]
+    )  # fmt: skip
+    assert e["B1"].unit_id == barat.unit_id and e["B1"].katalog.nomor_kontrol.endswith("45871")
+    assert (e["B1"].harga, str(e["B1"].tanggal_terima), e["B1"].nomor_panggil) == (
+        89000, "2024-03-14", "899 HIR l"
+    )  # fmt: skip
+    assert (e["B1"].sumber, e["B1"].status) == ("beli", "tersedia")
+    anak = KategoriKoleksi.objects.get(nama="Koleksi Anak Lt. 2")
+    assert (e["B2"].lokasi.nama, e["B2"].kategori, e["B2"].sumber, e["B2"].status) == (
+        "Referensi Lt. 2", anak, "hadiah", "hilang"
+    )  # fmt: skip
+    assert e["B2"].harga == 75 and str(e["B2"].tanggal_terima) == "2024-03-14"
+    # Mapped by the administrator; no shelf location; the accession number from the barcode.
+    assert e["B3"].cabang == cikini and e["B3"].lokasi is None and e["B3"].nomor_induk == "B3"
+    assert e["B3"].harga is None and e["B3"].tanggal_terima is None
+    assert (e["B3"].sumber, e["B3"].status) == ("serah_simpan", "perbaikan")
+    # No branch in the file: the import's; status 5 is Inlislite's "Dipinjam".
+    assert e["B4"].cabang == cabang["jakbar-tanjung-duren"] and e["B4"].status == "tersedia"
+    assert e["B4"].harga == 5000 and str(e["B4"].tanggal_terima) == "2025-03-15"
+    # An unknown branch id falls back to the import's branch; an Excel serial date.
+    assert e["B5"].cabang == barat and str(e["B5"].tanggal_terima) == "2024-03-15"
+    assert e["B5"].harga is None and e["B5"].kategori == kategori["umum"]
+    assert Lokasi.objects.filter(nama="Koleksi Umum Lt. 4").count() == 1
+    laporan = Job.objects.latest("pk").result_file.read().decode("utf-8-sig")
+    assert "collections.csv,4,Price,12.3.4,peringatan" in laporan
+    assert "collections.csv,4,TanggalPengadaan,31-02-2024,peringatan" in laporan
+    assert "collections.csv,7,TanggalPengadaan,kemarin,peringatan" in laporan
+    # As _harga always read it: every character but digits, "," and "." dropped.
+    assert e["B6"].harga == 15 and e["B6"].tanggal_terima is None
+    assert sum(x.startswith("collections.csv") for x in laporan.splitlines()) == 3
+
+    hasil, _job = jalankan(*berkas_, pemetaan=pemetaan)
+    assert hasil["eksemplar.tetap"] == 6 and "eksemplar.dibuat" not in hasil
+    assert Eksemplar.objects.count() == 6
+
+
+def test_collections_tanpa_katalog_dan_barcode_ganda(jalankan):
+    isi = _koleksi(
+        "1,B1,I1,1000,2024-01-02,,45871,,,,,1,x",
+        "2,B2,I2,1000,2024-01-02,,99999,,,,,1,x",  # no such record
+        "3,B1,I3,1000,2024-01-02,,45873,,,,,1,x",  # the barcode of row 2
+        "4,B4,I1,1000,2024-01-02,,45873,,,,,1,x",  # the accession number of row 2
+    )
+    hasil, _job = jalankan(
+        IMPOR / "inlislite_catalogs_COMPOSED.csv",
+        IMPOR / "inlislite_catalog_ruas_COMPOSED.csv",
+        isi,
+        sebagian=True,
+    )
+    assert hasil["eksemplar.dibuat"] == 1 and hasil["eksemplar.ditolak"] == 3
+    laporan = Job.objects.latest("pk").result_file.read().decode("utf-8-sig")
+    assert "collections.csv,3,Catalog_id,99999" in laporan
+    assert "collections.csv,4,NomorBarcode,B1" in laporan
+    assert "collections.csv,5,NoInduk,I1" in laporan
+
+
+def test_nomor_barcode_yang_sudah_dipakai_dilewati(jalankan, cabang, kategori, buat_rekaman):
+    """Barcodes already on items (typed in by hand) are skipped by the import's numbering."""
+    k = buat_rekaman("Sudah ada")
+    for barcode in ("00000000001", "00000000003"):
+        Eksemplar.objects.create(
+            katalog=k, cabang=cabang["cikini"], unit=cabang["cikini"].unit,
+            kategori=kategori["umum"], barcode=barcode, nomor_induk=f"ADA-{barcode}",
+        )  # fmt: skip
+    hasil, _job = jalankan(mrc(rekaman("Laskar pelangi", "INLIS1", induk=["A1", "A2", "A3"])))
+    assert hasil["eksemplar.dibuat"] == 3
+    assert sorted(Eksemplar.objects.filter(nomor_induk__in=["A1", "A2", "A3"]).values_list(
+        "barcode", flat=True
+    )) == ["00000000002", "00000000004", "00000000005"]  # fmt: skip
+
+
 def test_zip_berisi_tabel(jalankan, tmp_path):
     import zipfile
 
