@@ -196,9 +196,11 @@ TAHAP = {
     "CSV files into TEMP tables, group the ruas per record in one sort; MARC: parse)",
     "# rekaman dibaca…": "records in batches of 5,000: rebuild/parse MARC, derive columns, "
     "fingerprint (in worker processes), match against the catalogue, COPY to staging",
-    "Membaca eksemplar…": "items: read, map the lookups, COPY to staging",
+    "Membaca eksemplar…": "items: COPY collections into a TEMP table, map each distinct "
+    "combination of lookup ids, read prices and dates in SQL, one INSERT … SELECT to staging",
     "Menggabungkan ke katalog induk…": "merge: ANALYZE and count the staged records",
-    "Memeriksa eksemplar…": "items: link to their records, duplicates, collisions, numbering",
+    "Memeriksa eksemplar…": "items: link to their records, duplicates, collisions, numbering "
+    "(barcodes for 990 items from one block of the counter, in SQL)",
     "Menyimpan rekaman katalog…": "INSERT the records (with their holding, on-shelf and "
     "category arrays) and the items; import maps; merge candidates",
     "Memperbarui ketersediaan per cabang…": "the arrays of records that were already in the "
