@@ -222,8 +222,10 @@ class Katalog(models.Model):
     @property
     def terbitan(self) -> str:
         """The imprint as a list shows it: "Jakarta: Gramedia, 2008"."""
+        if not self.penerbit:
+            return self.tahun_terbit
         penerbit = f"{self.tempat_terbit}: {self.penerbit}" if self.tempat_terbit else self.penerbit
-        return ", ".join(x for x in (penerbit if self.penerbit else "", self.tahun_terbit) if x)
+        return f"{penerbit}, {self.tahun_terbit}" if self.tahun_terbit else penerbit
 
     def status_rak(self) -> tuple[str, str]:
         """Whether a copy is on a shelf now: (the badge's colour, its text)."""

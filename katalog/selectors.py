@@ -103,18 +103,18 @@ def facet_tampil(facet_mentah: dict, get: QueryDict, *, pasti: bool = True) -> l
             else:
                 aktif = (nama, nilai) in dasar
                 tanpa = [p for p in dasar if p != (nama, nilai)]
-            tambah = urlencode([(nama, nilai)])
+            if aktif:
+                url = _url(tanpa)
+            else:
+                tambah = urlencode([(nama, nilai)])
+                url = f"{sekarang}&{tambah}" if dasar else f"?{tambah}"
             baris.append(
                 {
                     "nilai": nilai,
                     "label": label,
                     "jumlah": _angka(jumlah, pasti, pemisah),
                     "aktif": aktif,
-                    "url": _url(tanpa)
-                    if aktif
-                    else f"{sekarang}&{tambah}"
-                    if dasar
-                    else f"?{tambah}",
+                    "url": url,
                 }
             )
         if baris:

@@ -70,6 +70,23 @@ def test_baris_hasil_menunjukkan_terbitan_dan_ketersediaan(client, koleksi):
     assert "On the shelf at 1 branch" in body and "No copies yet" in body
 
 
+@pytest.mark.parametrize(
+    ("tempat", "penerbit", "tahun", "terbitan"),
+    [
+        ("Jakarta", "Gramedia", "2008", "Jakarta: Gramedia, 2008"),
+        ("", "Gramedia", "2008", "Gramedia, 2008"),
+        ("Jakarta", "Gramedia", "", "Jakarta: Gramedia"),
+        ("Jakarta", "", "2008", "2008"),  # a place alone says nothing
+        ("", "", "", ""),
+    ],
+)
+def test_terbitan_seperti_di_daftar(tempat, penerbit, tahun, terbitan):
+    from katalog.models import Katalog
+
+    k = Katalog(tempat_terbit=tempat, penerbit=penerbit, tahun_terbit=tahun)
+    assert k.terbitan == terbitan
+
+
 def test_tautan_halaman_membawa_kueri_dan_saringan():
     from django.http import QueryDict
 
