@@ -97,6 +97,26 @@ class KatalogQuerySet(models.QuerySet):
         they are the widest columns (a page of 20 read them in full)."""
         return self.defer("marc", "vektor")
 
+    def baris(self):
+        """Only the columns a row of the OPAC's result list shows (selectors.baris_ringkas):
+        reading and building twenty whole rows took twice as long."""
+        return self.only(*KOLOM_BARIS)
+
+
+# What a row of a result list shows: Katalog.judul_lengkap, .terbitan and .status_rak().
+KOLOM_BARIS = (
+    "judul",
+    "anak_judul",
+    "pengarang_teks",
+    "tempat_terbit",
+    "penerbit",
+    "tahun_terbit",
+    "nomor_panggil",
+    "jenis",
+    "cabang_pemilik",
+    "cabang_tersedia",
+)
+
 
 class Katalog(models.Model):
     """A bibliographic record: the MARC 21 record plus columns derived from it.

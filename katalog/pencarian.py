@@ -412,7 +412,11 @@ def _rentang_tahun(per_tahun: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return [(kunci, n) for kunci, n in reversed(jumlah.items()) if n]
 
 
-def cari(kueri: Kueri, *, dengan_facet: bool = True, qs: QuerySet | None = None) -> Hasil:
+def cari(
+    kueri: Kueri, *, dengan_facet: bool = True, qs: QuerySet | None = None, baris: bool = False
+) -> Hasil:
+    """The page `kueri` asks for, with its count and facets. `baris`: read only the
+    columns a result list shows (Katalog.objects.baris()) for the page's records."""
     hits, sq = saring(kueri, qs)
     urut = kueri.urut if kueri.urut in URUTAN_SQL else "relevansi"
     if sq is None and urut == "relevansi":
@@ -440,14 +444,17 @@ def cari(kueri: Kueri, *, dengan_facet: bool = True, qs: QuerySet | None = None)
         jalan.halaman_ids = jalan_di(awal).halaman_ids if pasti else []
     if pasti:
         # Every hit was read in the pass: the page is already ranked and cut.
-        baris = Katalog.objects.ringkas().in_bulk(jalan.halaman_ids)
-        rekaman = [baris[pk] for pk in jalan.halaman_ids if pk in baris]
+        sumber = Katalog.objects.baris() if baris else Katalog.objects.ringkas()
+        per_id = sumber.in_bulk(jalan.halaman_ids)
+        rekaman = [per_id[pk] for pk in jalan.halaman_ids if pk in per_id]
         urut_dipakai = urut
     else:
         # Too many to rank: walk an index in order and stop after one page.
         terurut, urut_dipakai = urutkan(
             hits, None, "judul" if urut == "judul" else "terbaru", False
         )
+        if baris:
+            terurut = terurut.baris()
         rekaman = list(terurut[awal : awal + PER_HALAMAN])
     saran = ""
     if kueri.q.strip() and total < 3:

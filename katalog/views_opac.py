@@ -35,7 +35,7 @@ def cari(request: HtmxHttpRequest) -> HttpResponse:
                 "jelajah": selectors.jelajah(),
             },
         )
-    hasil = pencarian.cari(kueri)
+    hasil = pencarian.cari(kueri, baris=True)
     return render(request, "katalog/opac/cari.html", konteks_hasil(request, form, kueri, hasil))
 
 

@@ -70,6 +70,24 @@ def test_baris_hasil_menunjukkan_terbitan_dan_ketersediaan(client, koleksi):
     assert "On the shelf at 1 branch" in body and "No copies yet" in body
 
 
+@pytest.mark.parametrize("perkiraan", [None, 123_456])  # counted, and too many to count
+def test_halaman_hasil_membaca_kolom_daftar_saja(client, koleksi, monkeypatch, perkiraan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from katalog import pencarian
+
+    if perkiraan:
+        monkeypatch.setattr(pencarian, "perkiraan", lambda sql, params: perkiraan)
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get("/opac/", {"q": "sejarah"}).content.decode()
+    assert "Jakarta: Cipta Loka Caraka, 2016" in body
+    (halaman,) = [q["sql"] for q in ctx.captured_queries if '"pengarang_teks"' in q["sql"]]
+    assert '"catatan"' not in halaman and '"marc"' not in halaman
+    # Nothing the row shows was left out: no record is read again for a deferred column.
+    assert not [q for q in ctx.captured_queries if '"katalog_katalog"."id" = ' in q["sql"]]
+
+
 @pytest.mark.parametrize(
     ("tempat", "penerbit", "tahun", "terbitan"),
     [
