@@ -32,6 +32,7 @@ from dispusip import impor, paralel, pembaca
 from dispusip.impor import BARU, PERINGATAN, BagianPratinjau, LookupBaru, Pengimpor, Sesi
 from dispusip.models import Cabang
 from katalog import marc as marc_mod
+from katalog import nomor_standar
 from katalog.models import KategoriKoleksi, Lokasi, StatusEksemplar, SumberPerolehan
 from katalog.muat import (
     ENTITAS_EKSEMPLAR,
@@ -85,6 +86,11 @@ _URUT_SUBRUAS = f"{_ANGKA_SQL.format('sequence')}, {_ID_SQL.format('id')}"
 KOLOM_COLLECTIONS = [
     "id", "nomorbarcode", "noinduk", "callnumber", "catalogid", "price", "tanggalpengadaan",
     "locationlibraryid", "locationid", "categoryid", "sourceid", "statusid",
+]  # fmt: skip
+# A MARC record's 990 $a accession numbers, staged per record (BacaKatalog.tambah_990).
+KOLOM_990 = [
+    ("urut", "bigserial"), ("nomor", "integer"), ("berkas", "text"), ("id_sumber", "text"),
+    ("induk", "text[]"),
 ]  # fmt: skip
 KOLOM_PETA_KOLEKSI = ["locationlibraryid", "locationid", "categoryid", "sourceid", "statusid"]
 _TEKS_SQL = "btrim(coalesce({0}, ''), E' \\t\\r\\n')"
@@ -148,29 +154,26 @@ def pecah_ruas(nilai: str) -> list[tuple[str, str]]:
     return hasil
 
 
-def field_ruas(
+def json_ruas(
     tag: str,
     ind1: str | None,
     ind2: str | None,
     nilai: str | None,
     subruas: list[tuple[str, str]] | None = None,
-) -> Field | None:
+) -> dict | None:
+    """One Inlislite ruas (with its subruas, if any) as a MARC-in-JSON field."""
     tag = (tag or "").strip().zfill(3)[:3]
     if not tag.isdigit():
         return None
     if tag < "010":
-        data = (nilai or "").replace("#", " ").replace("*", " ")
-        return Field(tag=tag, data=data)
+        return {tag: (nilai or "").replace("#", " ").replace("*", " ")}
     pasangan = subruas if subruas else pecah_ruas(nilai or "")
     if not pasangan and (nilai or "").strip():
         pasangan = [("a", nilai.strip())]
     if not pasangan:
         return None
-    return Field(
-        tag=tag,
-        indicators=[_indikator(ind1), _indikator(ind2)],
-        subfields=[Subfield(kode, isi) for kode, isi in pasangan],
-    )
+    subfields = [{kode: isi} for kode, isi in pasangan]
+    return {tag: {"ind1": _indikator(ind1), "ind2": _indikator(ind2), "subfields": subfields}}
 
 
 def _f(tag: str, *pasangan: tuple[str, str], ind: str = "  ") -> Field | None:
@@ -270,31 +273,54 @@ class RekamanMasuk:
 def siapkan(r: RekamanMasuk, sekarang: str) -> RekamanSiap:
     """Everything about a record that needs no database: its MARC (005 stamped now),
     the columns the catalogue derives from it, and the fingerprint of what the source
-    said. Pure, so a pool of processes can run it."""
+    said. Pure, so a pool of processes can run it. It works on the MARC-in-JSON form
+    the catalogue stores, never building pymarc objects for ISO or ruas records."""
     try:
-        record = _record(r)
+        data = _json_marc(r)
     except Exception as exc:  # a broken ISO record: reported, the rest goes on
         return RekamanSiap(r.tabel, r.id_sumber, r.berkas, r.nomor,
                            galat=_("Rekaman MARC tidak dapat dibaca: %(e)s") % {"e": exc})  # fmt: skip
-    sidik = _sidik_mentah(r) or impor.sidik(record.as_dict())
-    for f in record.get_fields("005"):
-        record.remove_field(f)
-    record.add_ordered_field(Field(tag="005", data=sekarang))
-    f245 = record.get("245")
+    sidik = _sidik_mentah(r) or impor.sidik(data)
+    _cap_005(data, sekarang)
+    isbn, induk = _subfield_json(data, "020", "a"), _subfield_json(data, "990", "a")
     return RekamanSiap(
         tabel=r.tabel,
-        id_sumber=r.id_sumber or _id_marc(record),
+        id_sumber=r.id_sumber or _id_json(data),
         berkas=r.berkas,
         nomor=r.nomor,
-        judul_a=(f245.get("a") or "") if f245 is not None else "",
-        isbn=[x for f in record.get_fields("020") for x in f.get_subfields("a")],
-        induk=list(dict.fromkeys(
-            x.strip() for f in record.get_fields("990") for x in f.get_subfields("a") if x.strip()
-        )),
+        judul_a=(_subfield_json(data, "245", "a", pertama=True) or [""])[0],
+        isbn_salah=[x for x in isbn if x.strip() and nomor_standar.masalah_isbn(x)],
+        induk=list(dict.fromkeys(x.strip() for x in induk if x.strip())),
         sidik=sidik,
-        kolom=marc_mod.kolom_dari_marc(record),
-        marc=orjson.dumps(record.as_dict()).decode(),
+        kolom=marc_mod.kolom_dari_json(data),
+        marc=orjson.dumps(data).decode(),
+    )
+
+
+def _subfield_json(data: dict, tag: str, code: str, *, pertama: bool = False) -> list[str]:
+    """The values of subfield `code` in every `tag` field of a MARC-in-JSON record
+    (with `pertama`, in the first `tag` field only)."""
+    hasil = []
+    for entry in data["fields"]:
+        isi = entry.get(tag)
+        if isinstance(isi, dict):
+            hasil += [v for sub in isi.get("subfields", ()) for c, v in sub.items() if c == code]
+            if pertama:
+                break
+    return hasil
+
+
+def _cap_005(data: dict, sekarang: str) -> None:
+    """Replace the 005 with `sekarang`, where pymarc's add_ordered_field puts it:
+    before the first field with a higher (or non-numeric) tag."""
+    fields = [entry for entry in data["fields"] if "005" not in entry]
+    posisi = next(
+        (i for i, entry in enumerate(fields)
+         if any(not tag.isdigit() or int(tag) > 5 for tag in entry)),
+        len(fields),
     )  # fmt: skip
+    fields.insert(posisi, {"005": sekarang})
+    data["fields"] = fields
 
 
 def _sidik_mentah(r: RekamanMasuk) -> str:
@@ -307,19 +333,17 @@ def _sidik_mentah(r: RekamanMasuk) -> str:
     return ""
 
 
-def _record(r: RekamanMasuk) -> Record:
+def _json_marc(r: RekamanMasuk) -> dict:
     if r.record is not None:
-        return r.record
+        return r.record.as_dict()
     if r.iso is not None:
-        return pembaca.baca_iso(r.iso)
-    fields = [f for x in r.ruas or () if (f := field_ruas(*x)) is not None]
+        return pembaca.iso_ke_json(r.iso)
+    fields = [f for x in r.ruas or () if (f := json_ruas(*x)) is not None]
     if fields:
-        record = Record(force_utf8=True, leader=marc_mod.LEADER_BAWAAN)
-        record.fields = fields
-        return record
+        return {"leader": marc_mod.LEADER_BAWAAN, "fields": fields}
     # Django leaves jsonb as text for its JSONField to decode.
     kolom = r.kolom_catalogs
-    return _record_catalogs(json.loads(kolom) if isinstance(kolom, str) else kolom or {})
+    return _record_catalogs(json.loads(kolom) if isinstance(kolom, str) else kolom or {}).as_dict()
 
 
 def siapkan_batch(batch: list[RekamanMasuk], sekarang: str) -> list[RekamanSiap]:
@@ -622,6 +646,7 @@ class PengimporKatalog(Pengimpor):
             n += len(batch)
             sesi.maju(0, 1, _("%(n)s rekaman dibaca…") % {"n": f"{n:,}".replace(",", ".")})
         sesi.tahap(2, 3, _("Membaca eksemplar…"))
+        baca.muat_990(pemuat)
         pemuat.tambah_eksemplar(baca.eksemplar())
         baca.muat_collections(pemuat)
         sesi.tahap(3, 3, _("Menggabungkan ke katalog induk…"))
@@ -636,6 +661,7 @@ class BacaKatalog:
         self.sesi, self.pemeta, self.pratinjau = sesi, pemeta, pratinjau
         self._tertunda: list[EksemplarMasuk] = []  # items read with their records
         self._kode_slims: list[tuple[str, int, str, str]] = []
+        self._ada_990 = False
 
     def rekaman(self) -> Iterator[RekamanMasuk]:
         sesi = self.sesi
@@ -675,31 +701,42 @@ class BacaKatalog:
         return tertunda
 
     def tambah_990(self, batch: list[RekamanSiap]) -> None:
-        """MARC carries no holdings but its 990 $a accession numbers: one item each,
-        in the chosen branch, flagged for the next stock opname."""
+        """MARC carries no holdings but its 990 $a accession numbers: staged here one
+        row per record, made into items set-based by muat_990."""
+        baris = [(r.nomor, r.berkas, r.id_sumber, r.induk) for r in batch
+                 if r.tabel == "marc" and r.induk]  # fmt: skip
+        if not baris:
+            return
+        if not self._ada_990:
+            impor.buat_staging("stg_990", KOLOM_990)
+            self._ada_990 = True
+        impor.salin("stg_990", [k for k, _t in KOLOM_990[1:]], baris)
+
+    def muat_990(self, pemuat: PemuatKatalog) -> None:
+        """One item per 990 $a, in the chosen branch, flagged for the next stock
+        opname; fingerprinted as impor.sidik({"990": n}), so a re-import matches."""
+        if not self._ada_990:
+            return
         sesi = self.sesi
-        for r in batch:
-            if r.tabel != "marc":
-                continue
-            for n in r.induk:
-                self._tertunda.append(
-                    EksemplarMasuk(
-                        tabel="marc.990",
-                        id_sumber=f"{r.id_sumber}:{n}",
-                        berkas=r.berkas,
-                        nomor=r.nomor,
-                        katalog_tabel="marc",
-                        katalog_sumber=r.id_sumber,
-                        kategori_id=self.pemeta.kategori_umum,
-                        cabang_id=sesi.cabang.pk,
-                        unit_id=sesi.cabang.unit_id,
-                        nomor_induk=n,
-                        perlu_verifikasi=True,
-                        catatan=_("Dari 990 $a impor “%(s)s”; periksa saat stock opname.")
-                        % {"s": sesi.sumber},
-                        data={"990": n},
-                    )
-                )
+        pemuat.tambah_eksemplar_sql(
+            """
+            SELECT s.nomor, s.berkas, 'marc.990', s.id_sumber || ':' || n.induk,
+                encode(sha256(convert_to('{"990": ' || to_json(n.induk)::text || '}', 'UTF8')),
+                       'hex'),
+                'marc', s.id_sumber, NULL, left(n.induk, 50), '', NULL, NULL, %s, %s, %s, %s,
+                NULL, %s, %s, true
+            FROM stg_990 s CROSS JOIN LATERAL unnest(s.induk) WITH ORDINALITY AS n(induk, urut)
+            ORDER BY s.urut, n.urut
+            """,
+            [
+                SumberPerolehan.BELI,
+                self.pemeta.kategori_umum,
+                sesi.cabang.pk,
+                sesi.cabang.unit_id,
+                StatusEksemplar.TERSEDIA,
+                _("Dari 990 $a impor “%(s)s”; periksa saat stock opname.") % {"s": sesi.sumber},
+            ],
+        )
 
     # Inlislite tables: catalogs + catalog_ruas (+ catalog_subruas)
 
@@ -834,7 +871,7 @@ class BacaKatalog:
                 if fields:
                     yield self._rekaman_data_tag(b, sekarang, awal, fields)
                 sekarang, fields, awal = cid, [], nomor
-            f = field_ruas(
+            f = json_ruas(
                 r.get("tag", ""), r.get("indicator1"), r.get("indicator2"), r.get("value")
             )
             if f is not None:
@@ -843,8 +880,7 @@ class BacaKatalog:
             yield self._rekaman_data_tag(b, sekarang, awal, fields)
 
     def _rekaman_data_tag(self, b, cid, nomor, fields) -> RekamanMasuk:
-        record = Record(force_utf8=True, leader=marc_mod.LEADER_BAWAAN)
-        record.fields = fields
+        record = marc_mod.record_dari_json({"leader": marc_mod.LEADER_BAWAAN, "fields": fields})
         return RekamanMasuk("catalogs", cid, b.nama, nomor, record)
 
     # the 42-column item template (by position; two header rows)
@@ -1215,14 +1251,15 @@ def _bahasa_slims(nama: str) -> str:
     }.get(n, n[:3] if len(n) == 3 else "ind")
 
 
-def _id_marc(record: Record) -> str:
-    f001 = record["001"]
-    if f001 is not None and f001.data.strip():
-        return f001.data.strip()
-    f035 = record["035"]
-    if f035 is not None and f035.get("a"):
-        return f035.get("a").strip()
-    return "tanpa-001:" + impor.sidik(record.as_dict())[:32]
+def _id_json(data: dict) -> str:
+    """A MARC record's id in its source: its 001, else its 035 $a."""
+    f001 = next((e["001"] for e in data["fields"] if "001" in e), None)
+    if isinstance(f001, str) and f001.strip():
+        return f001.strip()
+    f035 = _subfield_json(data, "035", "a", pertama=True)
+    if f035 and f035[0]:
+        return f035[0].strip()
+    return "tanpa-001:" + impor.sidik(data)[:32]
 
 
 def _record_catalogs(r: dict) -> Record:

@@ -106,49 +106,76 @@ def record_ke_json(record: Record) -> dict:
     return record.as_dict()
 
 
-def _nilai(record: Record, tag: str, code: str) -> str:
-    field = record.get(tag)
-    if field is None:
-        return ""
-    values = field.get_subfields(code)
-    return bersihkan(values[0]) if values else ""
+class _Fields:
+    """A MARC-in-JSON record's fields grouped by tag, built once per record so each
+    column reads only the tags it needs (kolom_dari_json runs a million times in an
+    import). A control field is its data; a data field its JSON dict."""
+
+    def __init__(self, data: dict) -> None:
+        self.per_tag: dict[str, list] = {}
+        for urutan, entry in enumerate(data.get("fields", ())):
+            for tag, isi in entry.items():
+                self.per_tag.setdefault(tag, []).append((urutan, isi))
+
+    def semua(self, *tags: str) -> list:
+        """The fields of `tags` in the record's order."""
+        if len(tags) == 1:
+            return [isi for _u, isi in self.per_tag.get(tags[0], ())]
+        ada = [x for tag in tags for x in self.per_tag.get(tag, ())]
+        ada.sort(key=lambda x: x[0])
+        return [isi for _u, isi in ada]
+
+    def pertama(self, tag: str):
+        ada = self.per_tag.get(tag)
+        return ada[0][1] if ada else None
 
 
-def _semua(record: Record, tags: tuple[str, ...], code: str) -> list[str]:
+def _subfield(isi, codes: str) -> list[str]:
+    """The values of a data field's subfields with one of `codes`, in order."""
+    if not isinstance(isi, dict):
+        return []
+    return [v for sub in isi.get("subfields", ()) for c, v in sub.items() if c and c in codes]
+
+
+def _gabung(isi, codes: str) -> str:
+    return bersihkan(" ".join(_subfield(isi, codes))) if isi is not None else ""
+
+
+def _semua(fields: _Fields, tags: tuple[str, ...], code: str) -> list[str]:
     return [
         bersih
-        for field in record.get_fields(*tags)
-        for value in field.get_subfields(code)
+        for isi in fields.semua(*tags)
+        for value in _subfield(isi, code)
         if (bersih := bersihkan(value))
     ]
 
 
-def _teks_field(field: Field, codes: str | None = None) -> str:
+def _teks_field(isi, codes: str | None = None) -> str:
+    if not isinstance(isi, dict):
+        return ""
     parts = [
         bersih
-        for sub in field.subfields
-        if (codes is None or sub.code in codes) and (bersih := bersihkan(sub.value))
+        for sub in isi.get("subfields", ())
+        for c, v in sub.items()
+        if (codes is None or (c and c in codes)) and (bersih := bersihkan(v))
     ]
     return " ".join(parts)
 
 
-def _pengarang(record: Record) -> list[dict[str, str]]:
+def _pengarang(fields: _Fields) -> list[dict[str, str]]:
     hasil = []
-    for field in record.get_fields(*TAG_PENGARANG_UTAMA, *TAG_PENGARANG_TAMBAHAN):
-        nama = bersihkan(" ".join(field.get_subfields("a", "b")))
+    for isi in fields.semua(*TAG_PENGARANG_UTAMA, *TAG_PENGARANG_TAMBAHAN):
+        nama = _gabung(isi, "ab")
         if not nama:
             continue
-        peran = bersihkan(" ".join(field.get_subfields("e"))) or PERAN_BAWAAN
-        hasil.append({"nama": nama, "peran": peran})
+        hasil.append({"nama": nama, "peran": _gabung(isi, "e") or PERAN_BAWAAN})
     return hasil
 
 
-def _subjek(record: Record) -> list[str]:
+def _subjek(fields: _Fields) -> list[str]:
     hasil = []
-    for field in record.get_fields(*TAG_SUBJEK):
-        teks = " -- ".join(
-            bersihkan(sub.value) for sub in field.subfields if sub.code in "abcdvxyz"
-        )
+    for isi in fields.semua(*TAG_SUBJEK):
+        teks = " -- ".join(bersihkan(v) for v in _subfield(isi, "abcdvxyz"))
         if teks and teks not in hasil:
             hasil.append(teks)
     return hasil
@@ -160,13 +187,14 @@ def tahun_dari(teks: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _bahasa(record: Record) -> str:
-    field008 = record.get("008")
-    if field008 is not None and len(field008.data) >= 38:
-        kode = field008.data[35:38].strip().lower()
+def _bahasa(fields: _Fields) -> str:
+    field008 = fields.pertama("008")
+    if isinstance(field008, str) and len(field008) >= 38:
+        kode = field008[35:38].strip().lower()
         if re.fullmatch(r"[a-z]{3}", kode):
             return kode
-    return _nilai(record, "041", "a")[:3].lower()
+    nilai = _subfield(fields.pertama("041"), "a")
+    return bersihkan(nilai[0])[:3].lower() if nilai else ""
 
 
 def jenis_dari_leader(leader: str) -> str:
@@ -206,45 +234,51 @@ def kunci_cocok(kunci_judul_: str, tahun: int | None, penerbit: str) -> str:
 
 def kolom_dari_marc(record: Record) -> dict:
     """Every modelled column of Katalog, derived from the MARC record."""
-    judul_field = record.get("245")
-    pengarang = _pengarang(record)
-    subjek = _subjek(record)
-    terbit = next((record.get(tag) for tag in TAG_TERBITAN if record.get(tag)), None)
-    isbn = _semua(record, ("020",), "a")
-    issn = _semua(record, ("022",), "a")
-    judul = bersihkan(" ".join(judul_field.get_subfields("a"))) if judul_field else ""
-    anak_judul = bersihkan(" ".join(judul_field.get_subfields("b"))) if judul_field else ""
-    tahun_terbit = bersihkan(" ".join(terbit.get_subfields("c"))) if terbit else ""
-    penerbit = bersihkan(" ".join(terbit.get_subfields("b"))) if terbit else ""
+    return kolom_dari_json(record.as_dict())
+
+
+def kolom_dari_json(data: dict) -> dict:
+    """Every modelled column of Katalog, derived from the MARC record in its
+    MARC-in-JSON form (Katalog.marc; Record.as_dict)."""
+    fields = _Fields(data)
+    judul_field = fields.pertama("245")
+    pengarang = _pengarang(fields)
+    subjek = _subjek(fields)
+    terbit = next((f for tag in TAG_TERBITAN if (f := fields.pertama(tag)) is not None), None)
+    isbn = _semua(fields, ("020",), "a")
+    issn = _semua(fields, ("022",), "a")
+    judul = _gabung(judul_field, "a")
+    anak_judul = _gabung(judul_field, "b")
+    tahun_terbit = _gabung(terbit, "c")
+    penerbit = _gabung(terbit, "b")
     kunci = kunci_judul(judul, anak_judul, pengarang[0]["nama"] if pengarang else "")
+    f001 = fields.pertama("001")
     return {
-        "nomor_kontrol": (record.get("001").data.strip() if record.get("001") else ""),
-        "jenis": jenis_dari_leader(str(record.leader)),
+        "nomor_kontrol": f001.strip() if isinstance(f001, str) else "",
+        "jenis": jenis_dari_leader(str(data.get("leader") or "")),
         "judul": judul or _("(tanpa judul)"),
         "anak_judul": anak_judul,
-        "pernyataan_tanggung_jawab": (
-            bersihkan(" ".join(judul_field.get_subfields("c"))) if judul_field else ""
-        ),
+        "pernyataan_tanggung_jawab": _gabung(judul_field, "c"),
         "pengarang": pengarang,
         "pengarang_teks": " ; ".join(p["nama"] for p in pengarang),
-        "edisi": " ; ".join(_semua(record, ("250",), "a")),
-        "tempat_terbit": bersihkan(" ".join(terbit.get_subfields("a"))) if terbit else "",
+        "edisi": " ; ".join(_semua(fields, ("250",), "a")),
+        "tempat_terbit": _gabung(terbit, "a"),
         "penerbit": penerbit,
         "tahun_terbit": tahun_terbit,
         "tahun": tahun_dari(tahun_terbit),
         "isbn": " ; ".join(isbn),
         "issn": " ; ".join(issn),
         "isbn_normal": nomor_standar.kunci_pencarian(isbn + issn),
-        "nomor_panggil": (_semua(record, ("084", "090", "099"), "a") or [""])[0][:100],
-        "ddc": (_semua(record, ("082",), "a") or [""])[0][:50],
-        "bahasa": _bahasa(record),
+        "nomor_panggil": (_semua(fields, ("084", "090", "099"), "a") or [""])[0][:100],
+        "ddc": (_semua(fields, ("082",), "a") or [""])[0][:50],
+        "bahasa": _bahasa(fields),
         "subjek": subjek,
         "subjek_teks": " ; ".join(subjek),
-        "seri": " ; ".join(_teks_field(f, "av") for f in record.get_fields("490", "440", "830")),
-        "deskripsi_fisik": " ".join(_teks_field(f) for f in record.get_fields("300")),
-        "catatan": "\n".join(_teks_field(f, "a") for f in record.get_fields(*TAG_CATATAN)),
-        "abstrak": "\n".join(_teks_field(f, "a") for f in record.get_fields("520")),
-        "audiens": " ; ".join(_teks_field(f, "a") for f in record.get_fields("521")),
+        "seri": " ; ".join(_teks_field(f, "av") for f in fields.semua("490", "440", "830")),
+        "deskripsi_fisik": " ".join(_teks_field(f) for f in fields.semua("300")),
+        "catatan": "\n".join(_teks_field(f, "a") for f in fields.semua(*TAG_CATATAN)),
+        "abstrak": "\n".join(_teks_field(f, "a") for f in fields.semua("520")),
+        "audiens": " ; ".join(_teks_field(f, "a") for f in fields.semua("521")),
         "judul_urut": judul_urut(judul),
         "kunci_judul": kunci,
         "kunci_cocok": kunci_cocok(kunci, tahun_dari(tahun_terbit), penerbit),

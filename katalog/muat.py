@@ -83,6 +83,7 @@ KOLOM_KATALOG = [
     ],
 ]
 KOLOM_DATA = [k for k, _t in KOLOM_KATALOG[9:]]
+KOLOM_LARIK = {k for k, t in KOLOM_KATALOG if t == "text[]"}
 PANJANG = {
     "edisi": 255,
     "tempat_terbit": 255,
@@ -132,12 +133,40 @@ class RekamanSiap:
     berkas: str
     nomor: int  # row or record number in that file
     judul_a: str = ""
-    isbn: list[str] = field(default_factory=list)  # 020 $a as given
+    isbn_salah: list[str] = field(default_factory=list)  # 020 $a failing the check
     induk: list[str] = field(default_factory=list)  # 990 $a accession numbers
     sidik: str = ""
     kolom: dict = field(default_factory=dict)
     marc: str = ""  # the record as JSON (pymarc's as_dict), 005 stamped
     galat: str = ""  # the record could not be read at all
+    data: list | None = None  # marc and kolom as staged (nilai_data), made with them
+
+    def __post_init__(self) -> None:
+        if self.data is None and self.marc:
+            self.data = nilai_data(self.marc, self.kolom)
+
+
+def nilai_data(marc: str, kolom: dict) -> list:
+    """A record's MARC and columns as stg_katalog takes them: cut to their columns'
+    lengths, arrays as PostgreSQL array literals and the authors as JSON, so the
+    process that writes the COPY only passes strings on."""
+    nilai = [marc]
+    for k in KOLOM_DATA:
+        v = kolom[k]
+        if k == "pengarang":
+            v = json.dumps(v, ensure_ascii=False)
+        elif k in KOLOM_LARIK:
+            v = _larik(v)
+        elif k in PANJANG and v:
+            v = v[: PANJANG[k]]
+        nilai.append(v)
+    return nilai
+
+
+def _larik(nilai: list[str]) -> str:
+    """A PostgreSQL array literal of strings."""
+    isi = ('"' + x.replace("\\", "\\\\").replace('"', '\\"') + '"' for x in nilai)
+    return "{" + ",".join(isi) + "}"
 
 
 @dataclass
@@ -170,6 +199,7 @@ def _nomor_kontrol(r: RekamanSiap, nomor: str) -> None:
     data["fields"] = [{"001": nomor}, *(f for f in data["fields"] if "001" not in f)]
     r.marc = json.dumps(data, ensure_ascii=False)
     r.kolom["nomor_kontrol"] = nomor
+    r.data = nilai_data(r.marc, r.kolom)
 
 
 # Per record: the branches holding it, those with a copy on the shelf, its categories.
@@ -255,8 +285,8 @@ class PemuatKatalog:
             )
             sesi.catat(ENTITAS_KATALOG, "ditolak")
             return False
-        for isbn in r.isbn:
-            alasan = nomor_standar.masalah_isbn(isbn) if isbn.strip() else None
+        for isbn in r.isbn_salah:
+            alasan = nomor_standar.masalah_isbn(isbn)
             if alasan:
                 # Real Inlislite data carries such ISBNs: kept as given, reported.
                 sesi.masalah(r.berkas, r.nomor, "020 $a", isbn, alasan, PERINGATAN)
@@ -376,15 +406,7 @@ class PemuatKatalog:
         awal = [r.nomor, r.berkas, r.tabel, r.id_sumber, r.sidik, hasil, id_tujuan, calon]
         if not data:
             return [*awal, None, *([None] * len(KOLOM_DATA))]
-        nilai = []
-        for k in KOLOM_DATA:
-            v = r.kolom[k]
-            if k == "pengarang":
-                v = json.dumps(v, ensure_ascii=False)
-            elif k in PANJANG and v:
-                v = v[: PANJANG[k]]
-            nilai.append(v)
-        return [*awal, r.marc, *nilai]
+        return [*awal, *r.data]
 
     # --- items --------------------------------------------------------------------
 

@@ -122,6 +122,47 @@ def test_marc_iso_marc8_asli_dan_utf8_inlislite():
     assert nomor == 1 and baca["245"]["a"] == "Sejarah Jakarta : kota Batavia — é"
 
 
+def _iso(*fields, leader09=" ") -> bytes:
+    from pymarc import Record
+
+    r = Record(force_utf8=True)
+    r.add_field(*fields)
+    raw = r.as_marc()
+    return raw[:9] + leader09.encode() + raw[10:]
+
+
+def test_iso_ke_json_sama_dengan_pymarc():
+    """The fast reader gives what pymarc gives, for Inlislite's UTF-8 and for the
+    genuine MARC-8 sample (which it hands to pymarc)."""
+    from pymarc import Field, Record, Subfield
+
+    sampel = [p for _n, p in pembaca.potongan_iso((DATA / "contoh_MARC_MRC.mrc").read_bytes())]
+    utf8 = _iso(
+        Field(tag="001", data="INLIS000000000000042"),
+        Field(tag="245", indicators=["1", "0"], subfields=[Subfield("a", "Kota — é :"),
+                                                           Subfield("b", "")]),
+        Field(tag="650", indicators=[" ", "4"], subfields=[Subfield("a", "Sejarah")]),
+    )  # fmt: skip
+    for potongan in [*sampel, utf8]:
+        try:
+            harapan = Record(potongan, force_utf8=True, utf8_handling="strict").as_dict()
+        except UnicodeDecodeError:
+            harapan = Record(potongan, to_unicode=True, force_utf8=False).as_dict()
+        assert pembaca.iso_ke_json(potongan) == harapan
+
+
+def test_iso_ke_json_indikator_ganjil_dan_rusak_lewat_pymarc():
+    from pymarc.exceptions import PymarcException
+
+    # A 245 with one indicator, written by hand: pymarc reads the second as blank.
+    data = b"1\x1faX\x1e"
+    rusak = b"00043nam a2200037 a 4500" + b"245%04d00000\x1e" % len(data) + data + b"\x1d"
+    field = pembaca.iso_ke_json(rusak)["fields"][0]["245"]
+    assert field == {"ind1": "1", "ind2": " ", "subfields": [{"a": "X"}]}
+    with pytest.raises(PymarcException):
+        pembaca.iso_ke_json(b"00026nam a2200025 a 4500\x1e\x1d")  # no fields at all
+
+
 def test_marcxml():
     rekaman = list(pembaca.rekaman_marc(_baca("contoh_MARC_XML.xml")))
     assert rekaman and rekaman[0][1]["245"] is not None

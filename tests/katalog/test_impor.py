@@ -87,6 +87,15 @@ def test_impor_membuat_rekaman_dan_eksemplar_990(jalankan):
     assert job.done == job.total
 
 
+def test_sidik_eksemplar_990_dari_sql_sama_dengan_python(jalankan):
+    """990 items are made in SQL; their fingerprints are still impor.sidik's, so a
+    re-import of a file first imported by the row-by-row path finds them unchanged."""
+    induk = ['12/"PJK"\\2024', "Ñ-7\tb"]
+    jalankan(mrc(rekaman("Laskar pelangi", "INLIS1", induk=induk)))
+    sidik = dict(PetaImpor.objects.filter(tabel="marc.990").values_list("id_sumber", "sidik"))
+    assert sidik == {f"INLIS1:{n}": impor.sidik({"990": n}) for n in induk}
+
+
 def test_rekaman_disiapkan_kolam_proses_sama_hasilnya(jalankan, settings, monkeypatch):
     """A big import prepares records in worker processes: same records, same order."""
     from katalog import impor as katalog_impor
