@@ -268,6 +268,9 @@ class RekamanMasuk:
     ruas: list[tuple] | None = None  # (tag, ind1, ind2, value, [(code, value)…] | None)
     kolom_catalogs: dict | str | None = None
     iso: bytes | None = None
+    # The ruas as PostgreSQL grouped them: arrays of tags, indicators, values and
+    # subfields (code and value, separated as in ISO 2709), zipped by _ruas_larik.
+    ruas_larik: tuple[list, ...] | None = None
 
 
 def siapkan(r: RekamanMasuk, sekarang: str) -> RekamanSiap:
@@ -275,6 +278,8 @@ def siapkan(r: RekamanMasuk, sekarang: str) -> RekamanSiap:
     the columns the catalogue derives from it, and the fingerprint of what the source
     said. Pure, so a pool of processes can run it. It works on the MARC-in-JSON form
     the catalogue stores, never building pymarc objects for ISO or ruas records."""
+    if r.ruas_larik is not None:
+        r.ruas = _ruas_larik(*r.ruas_larik)
     try:
         data = _json_marc(r)
     except Exception as exc:  # a broken ISO record: reported, the rest goes on
@@ -295,6 +300,13 @@ def siapkan(r: RekamanMasuk, sekarang: str) -> RekamanSiap:
         kolom=marc_mod.kolom_dari_json(data),
         marc=orjson.dumps(data).decode(),
     )
+
+
+def _ruas_larik(tag, ind1, ind2, nilai, sub) -> list[tuple]:
+    return [
+        (t, i1, i2, v, [(x[0], x[1:]) for x in su.split("\x1f")] if su else None)
+        for t, i1, i2, v, su in zip(tag, ind1, ind2, nilai, sub, strict=True)
+    ]
 
 
 def _subfield_json(data: dict, tag: str, code: str, *, pertama: bool = False) -> list[str]:
@@ -816,15 +828,10 @@ class BacaKatalog:
                 """
             )
             for cid, nomor, berkas, tag, ind1, ind2, nilai, sub, catalogs in c:
-                ruas = (
-                    [
-                        (t, i1, i2, v, [(x[0], x[1:]) for x in su.split("\x1f")] if su else None)
-                        for t, i1, i2, v, su in zip(tag, ind1, ind2, nilai, sub, strict=True)
-                    ]
-                    if tag
-                    else []
-                )
-                yield self._rekaman_tabel(cid, (nomor, berkas, catalogs), ruas)
+                # The arrays go to the worker process as they are: it zips them.
+                yield RekamanMasuk("catalogs", cid, berkas, nomor,
+                                   ruas_larik=(tag, ind1, ind2, nilai, sub) if tag else None,
+                                   kolom_catalogs=None if tag else catalogs)  # fmt: skip
 
     def _rekaman_tabel(self, cid: str, awal: tuple, ruas: list[tuple]) -> RekamanMasuk:
         nomor, berkas, kolom = awal

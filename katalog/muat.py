@@ -84,6 +84,8 @@ KOLOM_KATALOG = [
 ]
 KOLOM_DATA = [k for k, _t in KOLOM_KATALOG[9:]]
 KOLOM_LARIK = {k for k, t in KOLOM_KATALOG if t == "text[]"}
+# The columns the loader reads from RekamanSiap.kolom; the rest go through `data`.
+KOLOM_COCOK = ("nomor_kontrol", "isbn_normal", "kunci_cocok", "kunci_judul")
 PANJANG = {
     "edisi": 255,
     "tempat_terbit": 255,
@@ -145,6 +147,16 @@ class RekamanSiap:
         if self.data is None and self.marc:
             self.data = nilai_data(self.marc, self.kolom)
 
+    def __reduce__(self):
+        # A big import sends millions of these between processes: as the arguments
+        # of the constructor they unpickle in half the time a dataclass's state takes,
+        # and of the columns only those the loader matches on travel beside `data`.
+        kolom = {k: self.kolom[k] for k in KOLOM_COCOK if k in self.kolom}
+        return (RekamanSiap, (
+            self.tabel, self.id_sumber, self.berkas, self.nomor, self.judul_a, self.isbn_salah,
+            self.induk, self.sidik, kolom, self.marc, self.galat, self.data,
+        ))  # fmt: skip
+
 
 def nilai_data(marc: str, kolom: dict) -> list:
     """A record's MARC and columns as stg_katalog takes them: cut to their columns'
@@ -199,7 +211,8 @@ def _nomor_kontrol(r: RekamanSiap, nomor: str) -> None:
     data["fields"] = [{"001": nomor}, *(f for f in data["fields"] if "001" not in f)]
     r.marc = json.dumps(data, ensure_ascii=False)
     r.kolom["nomor_kontrol"] = nomor
-    r.data = nilai_data(r.marc, r.kolom)
+    r.data[0] = r.marc
+    r.data[1 + KOLOM_DATA.index("nomor_kontrol")] = nomor
 
 
 # Per record: the branches holding it, those with a copy on the shelf, its categories.
