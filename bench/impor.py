@@ -194,10 +194,12 @@ TAHAP = {
     "mulai": "start-up: Django, recognising the files, the job row",
     "Membaca rekaman katalog…": "until the first batch of 5,000 is through (tables: COPY the "
     "CSV files into TEMP tables, group the ruas per record in one sort; MARC: parse)",
-    "# rekaman dibaca…": "records in batches of 5,000: rebuild/parse MARC, derive columns, "
-    "fingerprint (in worker processes), match against the catalogue, COPY to staging",
-    "Membaca eksemplar…": "items: COPY collections into a TEMP table, map each distinct "
-    "combination of lookup ids, read prices and dates in SQL, one INSERT … SELECT to staging",
+    "# rekaman dibaca…": "records in batches of 5,000: MARC-in-JSON from the ruas or the "
+    "ISO bytes, derived columns, fingerprint, ISBN check (in worker processes); match "
+    "against the catalogue, COPY to staging (the importing process)",
+    "Membaca eksemplar…": "items: tables: COPY collections into a TEMP table, map each "
+    "distinct combination of lookup ids, read prices and dates in SQL; MARC: unnest the "
+    "staged 990 $a; one INSERT … SELECT to staging",
     "Menggabungkan ke katalog induk…": "merge: ANALYZE and count the staged records",
     "Memeriksa eksemplar…": "items: link to their records, duplicates, collisions, numbering "
     "(barcodes for 990 items from one block of the counter, in SQL)",
