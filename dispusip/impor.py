@@ -475,6 +475,13 @@ def buat_staging(nama: str, kolom: Iterable[tuple[str, str]]) -> None:
         c.execute(f"CREATE TEMP TABLE {nama} ({definisi}) ON COMMIT DROP")
 
 
+def larik_pg(nilai: Iterable[str]) -> str:
+    """A PostgreSQL array literal of strings (`%s::text[]`): an order of magnitude
+    cheaper for the driver to pass than a list of thousands of strings."""
+    isi = ('"' + x.replace("\\", "\\\\").replace('"', '\\"') + '"' for x in nilai)
+    return "{" + ",".join(isi) + "}"
+
+
 def salin(nama: str, kolom: list[str], baris: Iterable[Iterable[Any]]) -> int:
     """COPY rows into a staging table; returns how many."""
     n = 0

@@ -715,7 +715,7 @@ class BacaKatalog:
     def tambah_990(self, batch: list[RekamanSiap]) -> None:
         """MARC carries no holdings but its 990 $a accession numbers: staged here one
         row per record, made into items set-based by muat_990."""
-        baris = [(r.nomor, r.berkas, r.id_sumber, r.induk) for r in batch
+        baris = [(r.nomor, r.berkas, r.id_sumber, impor.larik_pg(r.induk)) for r in batch
                  if r.tabel == "marc" and r.induk]  # fmt: skip
         if not baris:
             return

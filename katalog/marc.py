@@ -1,8 +1,10 @@
 """The MARC 21 record is the master of a catalogue record.
 
-`kolom_dari_marc` is the one mapping from MARC to the modelled columns; it runs
-on every save, so whatever a form does not model (a 246, an 856, a local 9xx)
-survives an import and an export unchanged. `terapkan_isian` writes what the
+`kolom_dari_json` is the one mapping from MARC (in the MARC-in-JSON form
+Katalog.marc stores; `kolom_dari_marc` for a pymarc Record) to the modelled
+columns; it runs on every save and on every imported record, so whatever a
+form does not model (a 246, an 856, a local 9xx) survives an import and an
+export unchanged. `terapkan_isian` writes what the
 staff form models back into the record, leaving every other field alone.
 The mnemonic text format (`=245  10$aJudul`) is MarcEdit's, which cataloguers
 already read; blank indicators are written as a backslash.

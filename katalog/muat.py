@@ -168,17 +168,11 @@ def nilai_data(marc: str, kolom: dict) -> list:
         if k == "pengarang":
             v = json.dumps(v, ensure_ascii=False)
         elif k in KOLOM_LARIK:
-            v = _larik(v)
+            v = impor.larik_pg(v)
         elif k in PANJANG and v:
             v = v[: PANJANG[k]]
         nilai.append(v)
     return nilai
-
-
-def _larik(nilai: list[str]) -> str:
-    """A PostgreSQL array literal of strings."""
-    isi = ('"' + x.replace("\\", "\\\\").replace('"', '\\"') + '"' for x in nilai)
-    return "{" + ",".join(isi) + "}"
 
 
 @dataclass
@@ -314,9 +308,9 @@ class PemuatKatalog:
                 """
                 SELECT p.id_sumber, k.id, p.sidik, p.diimpor, k.diubah, k.nomor_kontrol
                 FROM dispusip_petaimpor p JOIN katalog_katalog k ON k.id = p.id_tujuan
-                WHERE p.sumber_id = %s AND p.tabel = %s AND p.id_sumber = ANY(%s)
+                WHERE p.sumber_id = %s AND p.tabel = %s AND p.id_sumber = ANY(%s::text[])
                 """,
-                [self.sesi.sumber.pk, batch[0].tabel, [r.id_sumber for r in batch]],
+                [self.sesi.sumber.pk, batch[0].tabel, impor.larik_pg([r.id_sumber for r in batch])],
             )
             return {row[0]: row[1:] for row in c.fetchall()}
 
@@ -353,22 +347,22 @@ class PemuatKatalog:
                 c.execute(
                     "SELECT id, isbn_normal FROM katalog_katalog WHERE isbn_normal && %s::varchar[] "
                     "ORDER BY id DESC",
-                    [kunci_isbn],
+                    [impor.larik_pg(kunci_isbn)],
                 )
                 for pk, kunci in c.fetchall():
                     isbn.update(dict.fromkeys(kunci, pk))  # lowest id wins
             if kunci_cocok:
                 c.execute(
-                    "SELECT kunci_cocok, min(id) FROM katalog_katalog WHERE kunci_cocok = ANY(%s) "
+                    "SELECT kunci_cocok, min(id) FROM katalog_katalog WHERE kunci_cocok = ANY(%s::text[]) "
                     "GROUP BY 1",
-                    [kunci_cocok],
+                    [impor.larik_pg(kunci_cocok)],
                 )
                 cocok = dict(c.fetchall())
             if kunci_judul:
                 c.execute(
-                    "SELECT kunci_judul, min(id) FROM katalog_katalog WHERE kunci_judul = ANY(%s) "
+                    "SELECT kunci_judul, min(id) FROM katalog_katalog WHERE kunci_judul = ANY(%s::text[]) "
                     "GROUP BY 1",
-                    [kunci_judul],
+                    [impor.larik_pg(kunci_judul)],
                 )
                 judul = dict(c.fetchall())
         return isbn, cocok, judul
@@ -378,8 +372,12 @@ class PemuatKatalog:
         installations all count INLIS000000000000001 upwards): else a new one."""
         with connection.cursor() as c:
             c.execute(
-                "SELECT nomor_kontrol FROM katalog_katalog WHERE nomor_kontrol = ANY(%s)",
-                [[r.kolom["nomor_kontrol"] for r in baru if r.kolom["nomor_kontrol"]]],
+                "SELECT nomor_kontrol FROM katalog_katalog WHERE nomor_kontrol = ANY(%s::text[])",
+                [
+                    impor.larik_pg(
+                        [r.kolom["nomor_kontrol"] for r in baru if r.kolom["nomor_kontrol"]]
+                    )
+                ],
             )
             dipakai = {n for (n,) in c.fetchall()} | self.nomor_dipakai
         perlu = []

@@ -131,3 +131,17 @@ def test_tanpa_indeks_mengembalikan_indeks_bila_muatan_gagal(db):
             assert struktur() == ([], [])
             raise RuntimeError("muatan gagal")
         assert struktur() == sebelum
+
+
+def test_larik_pg_dibaca_postgresql_apa_adanya():
+    """Arrays passed as one literal (cheaper than a list) arrive unchanged, also
+    through COPY into a text[] column."""
+    nilai = ['a"b', "c\\d", "", "{x}", "NULL", " sp ", "Ñ,;", "tab\tdi"]
+    with connection.cursor() as c:
+        c.execute("SELECT %s::text[]", [impor.larik_pg(nilai)])
+        assert c.fetchone()[0] == nilai
+    impor.buat_staging("stg_larik", [("isi", "text[]")])
+    impor.salin("stg_larik", ["isi"], [(impor.larik_pg(nilai),), (impor.larik_pg([]),)])
+    with connection.cursor() as c:
+        c.execute("SELECT isi FROM stg_larik")
+        assert [r[0] for r in c.fetchall()] == [nilai, []]

@@ -57,6 +57,42 @@ def _isian(**ubah):
     return marc_mod.Isian(**data)
 
 
+def test_kolom_dari_json_mengikuti_urutan_rekaman():
+    """Columns read from several tags take them in the record's order, as the
+    record gives them (a 700 catalogued before the 100 stays first), and odd
+    entries (a data tag given as text, a field without subfields) are skipped."""
+    data = {
+        "leader": "00000nam a2200000 a 4500",
+        "fields": [
+            {"001": " INLIS9 "},
+            {"008": "240101s2024    io            000 0 eng d"},
+            {"700": {"ind1": "1", "ind2": " ", "subfields": [{"a": "Kedua, Nama,"},
+                                                             {"e": "penyunting"}]}},
+            {"100": {"ind1": "1", "ind2": " ", "subfields": [{"a": "Pertama, Nama."}]}},
+            {"245": {"ind1": "1", "ind2": "0", "subfields": [{"a": "Judul :"}, {"b": "anak /"},
+                                                             {"c": "Nama Pertama."}]}},
+            {"264": {"ind1": " ", "ind2": "1", "subfields": []}},
+            {"260": {"ind1": " ", "ind2": " ", "subfields": [{"b": "Penerbit,"}, {"c": "2019"}]}},
+            {"650": "teks saja"},
+            {"651": {"ind1": " ", "ind2": "4", "subfields": [{"a": "Jakarta"}, {"x": "Sejarah."}]}},
+        ],
+    }  # fmt: skip
+    kolom = marc_mod.kolom_dari_json(data)
+    assert kolom["pengarang"] == [
+        {"nama": "Kedua, Nama", "peran": "penyunting"},
+        {"nama": "Pertama, Nama", "peran": "pengarang"},
+    ]
+    assert (kolom["judul"], kolom["anak_judul"], kolom["nomor_kontrol"]) == (
+        "Judul",
+        "anak",
+        "INLIS9",
+    )
+    # The first of 264/260 present is the imprint, even when it says nothing.
+    assert (kolom["penerbit"], kolom["tahun"]) == ("", None)
+    assert kolom["subjek"] == ["Jakarta -- Sejarah"] and kolom["bahasa"] == "eng"
+    assert marc_mod.kolom_dari_marc(marc_mod.record_dari_json(data))["subjek"] == kolom["subjek"]
+
+
 def test_isian_bolak_balik_lewat_marc():
     record = marc_mod.terapkan_isian(marc_mod.record_kosong(), _isian())
     kolom = marc_mod.kolom_dari_marc(record)
