@@ -8,6 +8,7 @@ plain data back, batch by batch, in order.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -28,12 +29,32 @@ def _mulai() -> None:
     import django
 
     django.setup()
+    # A worker only turns batches of plain data into other plain data, freed by
+    # reference counting when the batch is done; the collector's passes over the
+    # thousands of containers each batch holds cost 10 to 15 % of an import's
+    # reading (measured on 100,000 records) and would find nothing.
+    gc.disable()
 
 
 def peta_batch(fungsi: Callable, batch: Iterable[list], *args, mulai: int = 0) -> Iterator[list]:
     """fungsi(b, *args) for each batch b, in order. The first `mulai` batches run
     here (a small import never pays for starting processes); after that a pool
-    works ahead by one batch per process, so memory stays bounded."""
+    works ahead by one batch per process, so memory stays bounded.
+
+    While the caller works through the batches, what it keeps (the ids it has
+    seen, grown by a million over a big import) sits in the collector's
+    permanent generation, frozen after each batch: the collector's full passes
+    stop walking it again and again (7 % of the reading of 100,000 records). It
+    goes back to the collector when the batches end, however they end."""
+    try:
+        for hasil in _peta_batch(fungsi, batch, *args, mulai=mulai):
+            gc.freeze()
+            yield hasil
+    finally:
+        gc.unfreeze()
+
+
+def _peta_batch(fungsi: Callable, batch: Iterable[list], *args, mulai: int) -> Iterator[list]:
     batch = iter(batch)
     for _i, b in zip(range(mulai), batch, strict=False):
         yield fungsi(b, *args)

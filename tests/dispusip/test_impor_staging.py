@@ -98,6 +98,22 @@ def test_peta_batch_urut_dan_lewat_kolam_proses(settings):
     assert hasil == [[x * 2 + 1 for x in b] for b in batch]
 
 
+def test_peta_batch_membekukan_gc_selama_berjalan_saja(settings):
+    """What the caller keeps is frozen out of the collector's passes batch by batch,
+    and handed back when the batches end, also when the caller stops early."""
+    import gc
+
+    settings.IMPOR_PROSES = 0
+    beku = []
+    for _hasil in paralel.peta_batch(_kali_dua, [[1], [2]], 0):
+        beku.append(gc.get_freeze_count())
+    assert all(n > 0 for n in beku) and gc.get_freeze_count() == 0
+    jalan = paralel.peta_batch(_kali_dua, [[1], [2], [3]], 0)
+    next(jalan)
+    jalan.close()
+    assert gc.get_freeze_count() == 0
+
+
 def test_tanpa_proses_semua_di_sini(settings):
     settings.IMPOR_PROSES = 0
     assert list(paralel.peta_batch(_kali_dua, [[1], [2]], 0)) == [[2], [4]]
