@@ -652,8 +652,8 @@ class PengimporKatalog(Pengimpor):
         for batch in _siapkan_per_batch(baca.rekaman(), sekarang):
             pemuat.tambah_rekaman(batch)
             baca.tambah_990(batch)
-            # Items known from the records (990 $a, template rows) go to staging as
-            # they come, so memory stays flat whatever the size of the file.
+            # Items known from the records (990 $a numbers, template rows) go to
+            # staging as they come, so memory stays flat whatever the size of the file.
             pemuat.tambah_eksemplar(baca.ambil_tertunda())
             n += len(batch)
             sesi.maju(0, 1, _("%(n)s rekaman dibaca…") % {"n": f"{n:,}".replace(",", ".")})
