@@ -224,16 +224,21 @@ _KETERSEDIAAN = """
 class PemuatKatalog:
     def __init__(self, sesi: Sesi) -> None:
         self.sesi = sesi
-        self.nomor_dipakai: set[str] = set()
-        self.id_dilihat: set[tuple[str, str]] = set()
         self.jumlah_eksemplar = 0
         impor.buat_staging("stg_katalog", KOLOM_KATALOG)
         impor.buat_staging("stg_eksemplar", KOLOM_EKSEMPLAR)
+        with connection.cursor() as c:
+            # Which ids and control numbers this import has staged is asked of the
+            # staging table, batch by batch, not kept in memory: the importing process
+            # stays the same size whatever the size of the file.
+            c.execute("CREATE INDEX ON stg_katalog (id_sumber, tabel)")
+            c.execute("CREATE INDEX ON stg_katalog (nomor_kontrol)")
 
     # --- records ------------------------------------------------------------------
 
     def tambah_rekaman(self, batch: list[RekamanSiap]) -> None:
-        sah = [r for r in batch if self._periksa(r)]
+        dilihat = self._sudah_dipentaskan(batch)
+        sah = [r for r in batch if self._periksa(r, dilihat)]
         peta = self._peta(sah)
         baris, baru = [], []
         for r in sah:
@@ -260,13 +265,23 @@ class PemuatKatalog:
         baris.extend(self._baru(baru))
         impor.salin("stg_katalog", [k for k, _t in KOLOM_KATALOG], baris)
 
-    def _periksa(self, r: RekamanSiap) -> bool:
+    @staticmethod
+    def _sudah_dipentaskan(batch: list[RekamanSiap]) -> set[tuple[str, str]]:
+        """The (table, source id) of this batch's records that earlier batches staged."""
+        with connection.cursor() as c:
+            c.execute(
+                "SELECT tabel, id_sumber FROM stg_katalog WHERE id_sumber = ANY(%s::text[])",
+                [impor.larik_pg({r.id_sumber for r in batch if not r.galat})],
+            )
+            return set(c.fetchall())
+
+    def _periksa(self, r: RekamanSiap, dilihat: set[tuple[str, str]]) -> bool:
         if r.galat:
             self.sesi.masalah(r.berkas, r.nomor, "", "", r.galat)
             self.sesi.catat(ENTITAS_KATALOG, "ditolak")
             return False
         kunci = (r.tabel, r.id_sumber)
-        if kunci in self.id_dilihat:
+        if kunci in dilihat:
             self.sesi.masalah(
                 r.berkas,
                 r.nomor,
@@ -276,7 +291,7 @@ class PemuatKatalog:
                 PERINGATAN,
             )
             return False
-        self.id_dilihat.add(kunci)
+        dilihat.add(kunci)
         return self.periksa(self.sesi, r)
 
     @staticmethod
@@ -369,17 +384,16 @@ class PemuatKatalog:
 
     def _nomori(self, baru: list[RekamanSiap]) -> None:
         """Keep the source's 001 when the province has no such number yet (Inlislite
-        installations all count INLIS000000000000001 upwards): else a new one."""
+        installations all count INLIS000000000000001 upwards), nor this import's
+        earlier batches: else a new one."""
+        nomor_sumber = impor.larik_pg({r.kolom["nomor_kontrol"] for r in baru} - {""})
         with connection.cursor() as c:
             c.execute(
-                "SELECT nomor_kontrol FROM katalog_katalog WHERE nomor_kontrol = ANY(%s::text[])",
-                [
-                    impor.larik_pg(
-                        [r.kolom["nomor_kontrol"] for r in baru if r.kolom["nomor_kontrol"]]
-                    )
-                ],
+                "SELECT nomor_kontrol FROM katalog_katalog WHERE nomor_kontrol = ANY(%s::text[]) "
+                "UNION SELECT nomor_kontrol FROM stg_katalog WHERE nomor_kontrol = ANY(%s::text[])",
+                [nomor_sumber, nomor_sumber],
             )
-            dipakai = {n for (n,) in c.fetchall()} | self.nomor_dipakai
+            dipakai = {n for (n,) in c.fetchall()}
         perlu = []
         for r in baru:
             nomor = r.kolom["nomor_kontrol"]
@@ -387,7 +401,6 @@ class PemuatKatalog:
                 perlu.append(r)
             else:
                 dipakai.add(nomor)
-                self.nomor_dipakai.add(nomor)
         if not perlu:
             return
         nomor = penomoran.alokasikan(
@@ -399,7 +412,6 @@ class PemuatKatalog:
         )
         for r, n in zip(perlu, nomor, strict=True):
             _nomor_kontrol(r, n)
-            self.nomor_dipakai.add(n)
 
     def _id_baru(self, n: int):
         if not n:

@@ -211,6 +211,28 @@ def test_nomor_kontrol_bentrok_antar_sumber_diberi_nomor_baru(jalankan):
     assert dua.marc["fields"][0]["001"] == dua.nomor_kontrol
 
 
+def test_id_dan_nomor_kontrol_dari_batch_sebelumnya_dikenali(jalankan, monkeypatch):
+    """What earlier batches staged is asked of the staging table, not remembered: a
+    source id seen in an earlier batch is reported and skipped, and a control number
+    an earlier batch kept is not given twice."""
+    monkeypatch.setattr(impor, "UKURAN_BATCH", 2)
+    hasil, job = jalankan(
+        mrc(rekaman("Satu", "INLIS1"), rekaman("Dua", "INLIS2"), rekaman("Satu lagi", "INLIS1"))
+    )
+    assert hasil["katalog.dibuat"] == 2
+    assert not Katalog.objects.filter(judul="Satu lagi").exists()
+    laporan = job.result_file.read().decode("utf-8-sig")
+    assert "ekspor.mrc,3,ID,INLIS1,peringatan,ID rekaman ini sudah muncul lebih dulu" in laporan
+    ruas = "ID,CatalogId,Tag,Indicator1,Indicator2,Value,Sequence\n" + "".join(
+        f"{i}1,{i},001,,,INLIS77,1\n{i}2,{i},245,1,0,$a Buku {i},2\n" for i in range(1, 4)
+    )
+    hasil, _job = jalankan(("catalog_ruas.csv", ruas.encode()), sumber="Inlislite lain")
+    nomor = list(
+        Katalog.objects.filter(judul__startswith="Buku").values_list("nomor_kontrol", flat=True)
+    )
+    assert hasil["katalog.dibuat"] == 3 and len(set(nomor)) == 3 and "INLIS77" in nomor
+
+
 def test_galat_membatalkan_semua_kecuali_mode_sebagian(jalankan):
     isi = mrc(rekaman("Baik", "INLIS1"), rekaman("", "INLIS2"))
     with pytest.raises(JobGagal):
