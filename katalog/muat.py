@@ -225,6 +225,7 @@ class PemuatKatalog:
     def __init__(self, sesi: Sesi) -> None:
         self.sesi = sesi
         self.jumlah_eksemplar = 0
+        self._dianalisis = False
         impor.buat_staging("stg_katalog", KOLOM_KATALOG)
         impor.buat_staging("stg_eksemplar", KOLOM_EKSEMPLAR)
         with connection.cursor() as c:
@@ -264,6 +265,13 @@ class PemuatKatalog:
                 baris.append(self._baris(r, "diperbarui", id_tujuan, data=True))
         baris.extend(self._baru(baru))
         impor.salin("stg_katalog", [k for k, _t in KOLOM_KATALOG], baris)
+        if not self._dianalisis:
+            # Statistics of the first batch tell the planner that ids are unique, so
+            # the lookups of the next batches stay index scans as the table grows
+            # (without them it expects half the table and compiles each query with JIT).
+            with connection.cursor() as c:
+                c.execute("ANALYZE stg_katalog (id_sumber, nomor_kontrol)")
+            self._dianalisis = True
 
     @staticmethod
     def _sudah_dipentaskan(batch: list[RekamanSiap]) -> set[tuple[str, str]]:
