@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 
@@ -151,11 +151,9 @@ class RekamanSiap:
         # A big import sends millions of these between processes: as the arguments
         # of the constructor they unpickle in half the time a dataclass's state takes,
         # and of the columns only those the loader matches on travel beside `data`.
-        kolom = {k: self.kolom[k] for k in KOLOM_COCOK if k in self.kolom}
-        return (RekamanSiap, (
-            self.tabel, self.id_sumber, self.berkas, self.nomor, self.judul_a, self.isbn_salah,
-            self.induk, self.sidik, kolom, self.marc, self.galat, self.data,
-        ))  # fmt: skip
+        nilai = {f.name: getattr(self, f.name) for f in fields(self)}
+        nilai["kolom"] = {k: self.kolom[k] for k in KOLOM_COCOK if k in self.kolom}
+        return (RekamanSiap, tuple(nilai.values()))
 
 
 def nilai_data(marc: str, kolom: dict) -> list:
