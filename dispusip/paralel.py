@@ -41,11 +41,11 @@ def peta_batch(fungsi: Callable, batch: Iterable[list], *args, mulai: int = 0) -
     here (a small import never pays for starting processes); after that a pool
     works ahead by one batch per process, so memory stays bounded.
 
-    While the caller works through the batches, what it keeps (the ids it has
-    seen, grown by a million over a big import) sits in the collector's
-    permanent generation, frozen after each batch: the collector's full passes
-    stop walking it again and again (7 % of the reading of 100,000 records). It
-    goes back to the collector when the batches end, however they end."""
+    While the caller works through the batches, what it holds across them
+    (Django's objects, its own state) sits in the collector's permanent
+    generation, frozen after each batch: the collector's full passes stop walking
+    it again and again (7 % of the reading of 100,000 records). It goes back to
+    the collector when the batches end, however they end."""
     try:
         for hasil in _peta_batch(fungsi, batch, *args, mulai=mulai):
             gc.freeze()
