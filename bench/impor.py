@@ -1090,6 +1090,7 @@ def run() -> str:
     rasio_rekaman = (RECORDS / tabel["detik"]) / base_rps if ok_tabel else 0.0
     rasio_baris = (baris_masuk["tables"] / tabel["detik"]) / base_rps if ok_tabel else 0.0
     rasio_marc = (RECORDS / mrc["detik"]) / base_rps if ok_marc else 0.0
+    rasio_marc_baris = (baris_masuk["marc"] / mrc["detik"]) / base_rps if ok_marc else 0.0
 
     def waktu(label: str, jalan: dict, ok: bool) -> str:
         if jalan["dilewati"]:
@@ -1113,9 +1114,16 @@ def run() -> str:
 
     def rasio() -> str:
         if ok_tabel:
+            marc = (
+                f", MARC {rasio_marc_baris:.0f}× ({tanda[rasio_marc_baris >= TARGETS['rasio']]})"
+                if ok_marc
+                else ""
+            )
             return (
-                f"{rasio_rekaman:.1f}× counting records ({tanda[rasio_rekaman >= TARGETS['rasio']]}), "
-                f"{rasio_baris:.0f}× counting input rows"
+                f"counting input rows, as the baseline's rows are counted: tables "
+                f"{rasio_baris:.0f}× ({tanda[rasio_baris >= TARGETS['rasio']]}){marc}; counting "
+                f"records instead, {rasio_rekaman:.1f}× and {rasio_marc:.1f}× (for information: "
+                "20× a record would be a tenth of the 10-minute target, see the Status)"
             )
         if tabel["terhenti"] and tabel["dibaca"]:
             laju = tabel["dibaca"] / tabel["t_dibaca"]
@@ -1255,12 +1263,20 @@ def run() -> str:
         f"| django-import-export `ModelResource` (catalogs rows; peak RSS "
         f"{base['rss_mb']:,.0f} MB) | {base['baris']:,} | {base['detik']:.1f} | "
         f"{base_rps:,.0f} | 1× |",
-        baris_ours("ours, tables: records", tabel, RECORDS, rasio_rekaman, tebal=True),
         baris_ours(
             "ours, tables: input rows (ruas + collections)",
             tabel,
             baris_masuk["tables"],
             rasio_baris,
+            tebal=True,
+        ),
+        baris_ours("ours, tables: records", tabel, RECORDS, rasio_rekaman),
+        baris_ours(
+            "ours, MARC: input rows (fields)",
+            mrc,
+            baris_masuk["marc"],
+            rasio_marc_baris,
+            tebal=True,
         ),
         baris_ours("ours, MARC: records", mrc, RECORDS, rasio_marc),
         "",

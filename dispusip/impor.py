@@ -628,7 +628,8 @@ def simpan_peta(sumber_impor: SumberImpor, staging: str, syarat: str = "true") -
         )
 
 
-def per_batch(items: Iterable, ukuran: int = UKURAN_BATCH) -> Iterator[list]:
+def per_batch(items: Iterable, ukuran: int | None = None) -> Iterator[list]:
+    ukuran = ukuran or UKURAN_BATCH  # read at call time, so tests can make it small
     batch = []
     for item in items:
         batch.append(item)

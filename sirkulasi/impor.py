@@ -514,14 +514,23 @@ class PengimporSirkulasi(Pengimpor):
 class MuatAnggota:
     def __init__(self, sesi: Sesi, pemeta: Pemeta) -> None:
         self.sesi, self.pemeta = sesi, pemeta
-        self.dilihat: set[str] = set()
-        self.nomor_dipakai: set[str] = set()
         impor.buat_staging("stg_anggota", KOLOM_ANGGOTA)
+        with connection.cursor() as c:
+            # Which source ids and member numbers this import has staged is asked of
+            # the staging table, batch by batch, not kept in memory: the importing
+            # process stays the same size whatever the size of the file.
+            c.execute("CREATE INDEX ON stg_anggota (id_sumber)")
+            c.execute("CREATE INDEX ON stg_anggota (nomor)")
 
     def jalankan(self, baris: Iterator[tuple[str, int, dict]]) -> None:
         n = 0
         for batch in impor.per_batch(baris):
             impor.salin("stg_anggota", [k for k, _t in KOLOM_ANGGOTA], self._batch(batch))
+            if not n:
+                # Statistics of the first batch keep the next batches' lookups index
+                # scans as the table grows (see katalog.muat).
+                with connection.cursor() as c:
+                    c.execute("ANALYZE stg_anggota (id_sumber, nomor)")
             n += len(batch)
             self.sesi.maju(0, 1, _("%(n)s anggota dibaca…") % {"n": f"{n:,}".replace(",", ".")})
         self._gabungkan()
@@ -529,6 +538,7 @@ class MuatAnggota:
     def _batch(self, batch: list[tuple[str, int, dict]]) -> list[list]:
         sesi = self.sesi
         sah = []
+        dilihat = self._sudah_dipentaskan(batch)
         for berkas, nomor, a in batch:
             kunci = a["id_sumber"]
             if not a["nama"]:
@@ -537,7 +547,7 @@ class MuatAnggota:
                 )
                 sesi.catat(ANGGOTA, "ditolak")
                 continue
-            if not kunci or kunci in self.dilihat:
+            if not kunci or kunci in dilihat:
                 sesi.masalah(
                     berkas,
                     nomor,
@@ -547,7 +557,7 @@ class MuatAnggota:
                 )
                 sesi.catat(ANGGOTA, "ditolak")
                 continue
-            self.dilihat.add(kunci)
+            dilihat.add(kunci)
             if a["jenis_identitas"] in (JenisIdentitas.KTP, JenisIdentitas.KK) and not re.fullmatch(
                 r"\d{16}", a["nomor_identitas"]
             ):
@@ -586,10 +596,10 @@ class MuatAnggota:
                 hasil.append([*baris, status, id_tujuan, None, None, None, *self._data(a)])
                 continue
             alias = None
-            if a["nomor"] in dipakai or a["nomor"] in self.nomor_dipakai or not a["nomor"]:
+            if a["nomor"] in dipakai or not a["nomor"]:
                 perlu_nomor.append(len(hasil))
                 alias = f"{sesi.sumber.awalan}{a['nomor']}"[:50] if a["nomor"] else None
-            self.nomor_dipakai.add(a["nomor"])
+            dipakai.add(a["nomor"])
             usulan, alasan = nik.get(a["id_sumber"], (None, None))
             if usulan is not None and alasan == "nik":
                 # The identity number is unique in the province: kept off the new row
@@ -647,12 +657,27 @@ class MuatAnggota:
             a["status"],
         ]
 
-    def _nomor_terpakai(self, nomor: list[str]) -> set[str]:
+    @staticmethod
+    def _sudah_dipentaskan(batch: list[tuple[str, int, dict]]) -> set[str]:
+        """The source ids of this batch that earlier batches staged."""
         with connection.cursor() as c:
             c.execute(
-                "SELECT nomor FROM sirkulasi_anggota WHERE nomor = ANY(%s) UNION "
-                "SELECT nomor FROM sirkulasi_nomoranggotalama WHERE nomor = ANY(%s)",
-                [nomor, nomor],
+                "SELECT id_sumber FROM stg_anggota WHERE id_sumber = ANY(%s::text[])",
+                [impor.larik_pg({a["id_sumber"] for _b, _n, a in batch})],
+            )
+            return {n for (n,) in c.fetchall()}
+
+    @staticmethod
+    def _nomor_terpakai(nomor: list[str]) -> set[str]:
+        """Which of these numbers the province, its aliases or this import's earlier
+        batches (as staged, new numbers included) already use."""
+        larik = impor.larik_pg(set(nomor))
+        with connection.cursor() as c:
+            c.execute(
+                "SELECT nomor FROM sirkulasi_anggota WHERE nomor = ANY(%s::text[]) UNION "
+                "SELECT nomor FROM sirkulasi_nomoranggotalama WHERE nomor = ANY(%s::text[]) "
+                "UNION SELECT nomor FROM stg_anggota WHERE nomor = ANY(%s::text[])",
+                [larik, larik, larik],
             )
             return {n for (n,) in c.fetchall()}
 
@@ -665,8 +690,8 @@ class MuatAnggota:
         with connection.cursor() as c:
             c.execute(
                 "SELECT nomor_identitas, min(id) FROM sirkulasi_anggota "
-                "WHERE nomor_identitas = ANY(%s) GROUP BY 1",
-                [nik],
+                "WHERE nomor_identitas = ANY(%s::text[]) GROUP BY 1",
+                [impor.larik_pg(nik)],
             )
             per_nik = dict(c.fetchall())
             c.execute(
@@ -778,9 +803,9 @@ def _peta_batch(sesi: Sesi, tabel: str, ids: list[str]) -> dict[str, tuple]:
             """
             SELECT p.id_sumber, a.id, p.sidik, p.diimpor, a.diubah
             FROM dispusip_petaimpor p JOIN sirkulasi_anggota a ON a.id = p.id_tujuan
-            WHERE p.sumber_id = %s AND p.tabel = %s AND p.id_sumber = ANY(%s)
+            WHERE p.sumber_id = %s AND p.tabel = %s AND p.id_sumber = ANY(%s::text[])
             """,
-            [sesi.sumber.pk, tabel, ids],
+            [sesi.sumber.pk, tabel, impor.larik_pg(ids)],
         )
         return {r[0]: r[1:] for r in c.fetchall()}
 

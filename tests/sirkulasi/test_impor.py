@@ -79,6 +79,41 @@ def test_nomor_bentrok_diberi_nomor_baru_dan_alias(jalankan):  # noqa: F811
     assert Anggota.objects.cari_kode("ISJT-0124031500007").get() == baru
 
 
+def test_id_dan_nomor_dari_batch_sebelumnya_dikenali(jalankan, monkeypatch):  # noqa: F811
+    """What earlier batches staged is asked of the staging table, not remembered: a
+    source id seen in an earlier batch is reported, and a member number an earlier
+    batch used is not given twice."""
+    monkeypatch.setattr(impor, "UKURAN_BATCH", 2)
+    isi = (IMPOR / "inlislite_members_COMPOSED.csv").read_text().splitlines()
+    kepala, siti = isi[0], isi[1]
+
+    def baris(id_sumber, nomor, nama, nik):
+        return (
+            siti.replace("30211", id_sumber, 1)
+            .replace("0124031500007", nomor)
+            .replace("SITI NURHALIZA", nama)
+            .replace("3171045207010003", nik)
+        )
+
+    berkas = [
+        kepala,
+        baris("1", "A-1", "SATU", "3171045207010001"),
+        baris("2", "A-2", "DUA", "3171045207010002"),
+        baris("3", "A-1", "TIGA", "3171045207010003"),  # number used by batch 1
+        baris("1", "A-9", "SATU LAGI", "3171045207010004"),  # id staged by batch 1
+        baris("5", "A-2", "LIMA", "3171045207010005"),  # number used by batch 1
+    ]
+    hasil, job = jalankan(("members.csv", "\n".join(berkas).encode()), sebagian=True)
+    assert hasil["anggota.dibuat"] == 4 and hasil["anggota.ditolak"] == 1
+    assert not Anggota.objects.filter(nama="SATU LAGI").exists()
+    nomor = list(Anggota.objects.values_list("nomor", flat=True))
+    assert len(set(nomor)) == 4 and {"A-1", "A-2"} <= set(nomor)
+    assert Anggota.objects.get(nama="SATU").nomor == "A-1"
+    assert Anggota.objects.get(nama="TIGA").nomor not in ("A-1", "A-2")
+    laporan = job.result_file.read().decode("utf-8-sig")
+    assert "members.csv,5,NO ANGGOTA,1," in laporan
+
+
 def test_orang_sama_dari_sumber_lain_diusulkan_bukan_digabung(jalankan):  # noqa: F811
     jalankan(IMPOR / "inlislite_members_COMPOSED.csv")
     hasil, _job = jalankan(IMPOR / "slims_member_export_COMPOSED.csv", sumber="SLiMS Kalijodo")
