@@ -380,6 +380,13 @@ class PengimporSirkulasi(Pengimpor):
     }
     tabel = tuple(FORMAT)
     TABEL_ANGGOTA = ("members", "template_anggota", "slims.member", "laporan_anggota")
+    TABEL_LAYANAN = (
+        "collectionloanitems",
+        "laporan_peminjaman",
+        "pelanggaran",
+        "bookinglogs",
+        "memberguesses",
+    )
 
     def format_tabel(self, tabel: str) -> str:
         return self.FORMAT[tabel]
@@ -494,6 +501,8 @@ class PengimporSirkulasi(Pengimpor):
             sesi.tahap(1, 2, _("Membaca anggota…"))
             MuatAnggota(sesi, p).jalankan(self._anggota(sesi, p))
         sesi.tahap(2, 2, _("Membaca peminjaman, denda, reservasi, dan kunjungan…"))
+        if not sesi.ada(*self.TABEL_LAYANAN):
+            return  # the source's member maps below are only needed to link these
         peta_anggota = _peta(sesi, self.TABEL_ANGGOTA)
         nomor_anggota = _nomor_sumber(sesi)
         for b in sesi.tabel("collectionloanitems"):
