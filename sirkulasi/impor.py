@@ -380,13 +380,6 @@ class PengimporSirkulasi(Pengimpor):
     }
     tabel = tuple(FORMAT)
     TABEL_ANGGOTA = ("members", "template_anggota", "slims.member", "laporan_anggota")
-    TABEL_LAYANAN = (
-        "collectionloanitems",
-        "laporan_peminjaman",
-        "pelanggaran",
-        "bookinglogs",
-        "memberguesses",
-    )
 
     def format_tabel(self, tabel: str) -> str:
         return self.FORMAT[tabel]
@@ -501,20 +494,16 @@ class PengimporSirkulasi(Pengimpor):
             sesi.tahap(1, 2, _("Membaca anggota…"))
             MuatAnggota(sesi, p).jalankan(self._anggota(sesi, p))
         sesi.tahap(2, 2, _("Membaca peminjaman, denda, reservasi, dan kunjungan…"))
-        if not sesi.ada(*self.TABEL_LAYANAN):
-            return  # the source's member maps below are only needed to link these
-        peta_anggota = _peta(sesi, self.TABEL_ANGGOTA)
-        nomor_anggota = _nomor_sumber(sesi)
         for b in sesi.tabel("collectionloanitems"):
-            _pinjaman(sesi, b, peta_anggota)
+            _pinjaman(sesi, b)
         for b in sesi.tabel("laporan_peminjaman"):
-            _pinjaman_laporan(sesi, b, nomor_anggota)
+            _pinjaman_laporan(sesi, b)
         for b in sesi.tabel("pelanggaran"):
-            _denda(sesi, b, peta_anggota)
+            _denda(sesi, b)
         for b in sesi.tabel("bookinglogs"):
-            _reservasi(sesi, b, nomor_anggota)
+            _reservasi(sesi, b)
         for b in sesi.tabel("memberguesses"):
-            _kunjungan(sesi, b, nomor_anggota)
+            _kunjungan(sesi, b)
 
 
 # --- members: staged and merged --------------------------------------------------------
@@ -804,6 +793,10 @@ class MuatAnggota:
 
 
 # --- loans, fines, holds, visitors -----------------------------------------------------
+# A source's history can hold millions of loans and visits: each file is read in
+# batches, each batch asks the database for the members, items and earlier imports it
+# names, and is written before the next is read, so memory stays the same whatever the
+# size of the file or of the source.
 
 
 def _peta_batch(sesi: Sesi, tabel: str, ids: list[str]) -> dict[str, tuple]:
@@ -819,63 +812,102 @@ def _peta_batch(sesi: Sesi, tabel: str, ids: list[str]) -> dict[str, tuple]:
         return {r[0]: r[1:] for r in c.fetchall()}
 
 
-def _peta(sesi: Sesi, _tabel) -> dict[str, int]:
-    """Source member id -> portal member, for everything this source brought in."""
+def _per_batch(sesi: Sesi, b, penanda: tuple[str, ...] = ()) -> Iterator[list[tuple[int, dict]]]:
+    n = 0
+    for batch in impor.per_batch(_baris(b, penanda)):
+        yield batch
+        n += len(batch)
+        sesi.maju(
+            0,
+            1,
+            _("%(berkas)s: %(n)s baris dibaca…")
+            % {"berkas": b.nama, "n": f"{n:,}".replace(",", ".")},
+        )
+
+
+def _peta_ids(sesi: Sesi, tabel: str, ids: set[str]) -> dict[str, int]:
+    """Source id -> portal row, for the ids given of what this source brought in."""
     with connection.cursor() as c:
         c.execute(
-            "SELECT id_sumber, id_tujuan FROM dispusip_petaimpor WHERE sumber_id = %s AND tabel = %s",
-            [sesi.sumber.pk, "anggota"],
+            "SELECT id_sumber, id_tujuan FROM dispusip_petaimpor "
+            "WHERE sumber_id = %s AND tabel = %s AND id_sumber = ANY(%s::text[])",
+            [sesi.sumber.pk, tabel, impor.larik_pg(ids)],
         )
         return dict(c.fetchall())
 
 
-def _nomor_sumber(sesi: Sesi) -> dict[str, int]:
-    """The source's member numbers (what bookinglogs and the guest book write) -> member."""
+def _sudah(sesi: Sesi, tabel: str, ids: set[str]) -> set[str]:
+    """Which of these source rows an earlier import (or batch) already wrote."""
+    return set(_peta_ids(sesi, tabel, ids))
+
+
+def _anggota(pk: set[int]) -> dict[int, Anggota]:
+    # What a loan or a visit copies of its member, for the statistics.
+    kolom = ("id", "kategori_id", "jenis_kelamin", "tanggal_lahir")
+    return Anggota.objects.only(*kolom).in_bulk(pk)
+
+
+def _anggota_sumber(sesi: Sesi, ids: set[str]) -> dict[str, Anggota]:
+    """Source member id -> portal member."""
+    peta = _peta_ids(sesi, "anggota", ids)
+    anggota = _anggota(set(peta.values()))
+    return {s: anggota[pk] for s, pk in peta.items() if pk in anggota}
+
+
+def _nomor_sumber(sesi: Sesi, nomor: set[str]) -> dict[str, Anggota]:
+    """The source's member numbers (what bookinglogs, the guest book and the loan report
+    write) -> member: the number it kept, or the alias a renumbered member got."""
+    awalan = sesi.sumber.awalan
+    calon = impor.larik_pg(nomor | {awalan + n for n in nomor})
     hasil = {}
     with connection.cursor() as c:
         c.execute(
             """
-            SELECT a.nomor, a.id FROM dispusip_petaimpor p JOIN sirkulasi_anggota a ON a.id = p.id_tujuan
-            WHERE p.sumber_id = %s AND p.tabel = 'anggota'
+            SELECT a.nomor, a.id FROM sirkulasi_anggota a JOIN dispusip_petaimpor p
+              ON p.id_tujuan = a.id AND p.sumber_id = %s AND p.tabel = 'anggota'
+            WHERE a.nomor = ANY(%s::text[])
             UNION ALL
-            SELECT l.nomor, l.anggota_id FROM sirkulasi_nomoranggotalama l WHERE l.sumber = %s
+            SELECT l.nomor, l.anggota_id FROM sirkulasi_nomoranggotalama l
+            WHERE l.sumber = %s AND l.nomor = ANY(%s::text[])
             """,
-            [sesi.sumber.pk, sesi.sumber.nama],
+            [sesi.sumber.pk, calon, sesi.sumber.nama, calon],
         )
-        for nomor, pk in c.fetchall():
-            hasil[nomor] = pk
-            if nomor.startswith(sesi.sumber.awalan):
-                hasil[nomor[len(sesi.sumber.awalan) :]] = pk
-    return hasil
+        for n, pk in c.fetchall():
+            hasil[n] = pk
+            if n.startswith(awalan):
+                hasil[n[len(awalan) :]] = pk
+    anggota = _anggota(set(hasil.values()))
+    return {n: anggota[pk] for n, pk in hasil.items() if pk in anggota}
 
 
-def _eksemplar(sesi: Sesi) -> dict[str, tuple]:
-    """Source item id -> (item, record, branch, status) for this source's items."""
+def _eksemplar(sesi: Sesi, ids: set[str]) -> dict[str, tuple]:
+    """Source item id -> (item, record, branch, status)."""
     with connection.cursor() as c:
         c.execute(
             """
             SELECT p.id_sumber, e.id, e.katalog_id, e.cabang_id, e.status
             FROM dispusip_petaimpor p JOIN katalog_eksemplar e ON e.id = p.id_tujuan
-            WHERE p.sumber_id = %s AND p.tabel = 'collections'
+            WHERE p.sumber_id = %s AND p.tabel = 'collections' AND p.id_sumber = ANY(%s::text[])
             """,
-            [sesi.sumber.pk],
+            [sesi.sumber.pk, impor.larik_pg(ids)],
         )
         return {r[0]: r[1:] for r in c.fetchall()}
 
 
-def _sudah(sesi: Sesi, tabel: str) -> set[str]:
-    with connection.cursor() as c:
-        c.execute(
-            "SELECT id_sumber FROM dispusip_petaimpor WHERE sumber_id = %s AND tabel = %s",
-            [sesi.sumber.pk, tabel],
-        )
-        return {r[0] for r in c.fetchall()}
+def _sedang_dipinjam(eksemplar_ids: list[int]) -> set[int]:
+    """Items on loan now, earlier batches' loans included (each batch is written first)."""
+    return set(
+        Peminjaman.objects.filter(
+            eksemplar_id__in=eksemplar_ids, status=Peminjaman.Status.BERJALAN
+        ).values_list("eksemplar_id", flat=True)
+    )
 
 
 def _simpan(sesi: Sesi, entitas: str, tabel: str, baru: list, id_sumber: list[str]) -> list:
     """Write the new rows and remember which source row each came from."""
-    model = type(baru[0]) if baru else None
-    dibuat = model.objects.bulk_create(baru, batch_size=5000) if model else []
+    if not baru:
+        return []
+    dibuat = type(baru[0]).objects.bulk_create(baru)
     impor.buat_staging(
         "stg_peta",
         [("tabel", "text"), ("id_sumber", "text"), ("id_tujuan", "bigint"), ("sidik", "text")],
@@ -890,16 +922,25 @@ def _simpan(sesi: Sesi, entitas: str, tabel: str, baru: list, id_sumber: list[st
     return dibuat
 
 
-def _pinjaman(sesi: Sesi, b, anggota: dict[str, int]) -> None:
+def _id_baris(nomor: int, r: dict) -> str:
+    return id_bersih(r.get("id", "")) or f"baris-{nomor}"
+
+
+def _pinjaman(sesi: Sesi, b) -> None:
+    for batch in _per_batch(sesi, b):
+        _pinjaman_batch(sesi, b, batch)
+
+
+def _pinjaman_batch(sesi: Sesi, b, batch: list[tuple[int, dict]]) -> None:
     """Loans: open ones (Loan/Dipinjam, no return date) keep their due dates and put
     the item on loan; returned ones are history for the statistics."""
-    eksemplar = _eksemplar(sesi)
-    sudah = _sudah(sesi, "collectionloanitems")
-    semua = {a.pk: a for a in Anggota.objects.filter(pk__in=set(anggota.values()))}
+    sudah = _sudah(sesi, "collectionloanitems", {_id_baris(n, r) for n, r in batch})
+    anggota = _anggota_sumber(sesi, {id_bersih(r.get("memberid", "")) for _n, r in batch})
+    eksemplar = _eksemplar(sesi, {id_bersih(r.get("collectionid", "")) for _n, r in batch})
     sedang = _sedang_dipinjam([e[0] for e in eksemplar.values()])
     baru, peta, dipinjam = [], [], []
-    for nomor, r in _baris(b):
-        id_sumber = id_bersih(r.get("id", "")) or f"baris-{nomor}"
+    for nomor, r in batch:
+        id_sumber = _id_baris(nomor, r)
         if id_sumber in sudah:
             sesi.catat(PINJAM, "tetap")
             continue
@@ -922,7 +963,7 @@ def _pinjaman(sesi: Sesi, b, anggota: dict[str, int]) -> None:
         terbuka = status in ("loan", "dipinjam", "") and kembali is None
         pinjam = _waktu(sesi, b.nama, nomor, "LoanDate", r.get("loandate", "")) or timezone.now()
         tempo = _tanggal(sesi, b.nama, nomor, "DueDate", r.get("duedate", "")) or pinjam.date()
-        if terbuka and (e[0] in sedang or any(x[1] == e[0] for x in dipinjam)):
+        if terbuka and e[0] in sedang:
             sesi.masalah(
                 b.nama,
                 nomor,
@@ -932,59 +973,65 @@ def _pinjaman(sesi: Sesi, b, anggota: dict[str, int]) -> None:
             )
             sesi.catat(PINJAM, "ditolak")
             continue
-        anggota_ = semua[a]
-        baru.append(
-            Peminjaman(
-                anggota_id=a,
-                eksemplar_id=e[0],
-                katalog_id=e[1],
-                cabang_id=e[2],
-                dipinjam=pinjam,
-                jatuh_tempo=tempo,
-                dikembalikan=None if terbuka else (kembali or pinjam),
-                cabang_kembali_id=None if terbuka else e[2],
-                status=Peminjaman.Status.BERJALAN if terbuka else Peminjaman.Status.KEMBALI,
-                kategori_anggota_id=anggota_.kategori_id,
-                jenis_kelamin=anggota_.jenis_kelamin,
-                kelompok_usia=_kelompok(anggota_, pinjam.date()),
-            )
-        )
+        baru.append(_peminjaman(a, e, pinjam, tempo, None if terbuka else (kembali or pinjam)))
         peta.append(id_sumber)
+        sudah.add(id_sumber)
         if terbuka:
-            dipinjam.append((id_sumber, e[0], tempo))
+            sedang.add(e[0])
+            dipinjam.append((e[0], tempo))
     _simpan(sesi, PINJAM, "collectionloanitems", baru, peta)
-    katalog_services.tandai_dipinjam_impor([(e, tempo) for _s, e, tempo in dipinjam])
+    katalog_services.tandai_dipinjam_impor(dipinjam)
 
 
-def _pinjaman_laporan(sesi: Sesi, b, nomor_anggota: dict[str, int]) -> None:
+def _peminjaman(a: Anggota, e: tuple, pinjam: datetime, tempo: date, kembali) -> Peminjaman:
+    return Peminjaman(
+        anggota_id=a.pk,
+        eksemplar_id=e[0],
+        katalog_id=e[1],
+        cabang_id=e[2],
+        dipinjam=pinjam,
+        jatuh_tempo=tempo,
+        dikembalikan=kembali,
+        cabang_kembali_id=e[2] if kembali else None,
+        status=Peminjaman.Status.KEMBALI if kembali else Peminjaman.Status.BERJALAN,
+        kategori_anggota_id=a.kategori_id,
+        jenis_kelamin=a.jenis_kelamin,
+        kelompok_usia=_kelompok(a, pinjam.date()),
+    )
+
+
+def _pinjaman_laporan(sesi: Sesi, b) -> None:
+    for batch in _per_batch(sesi, b, LAPORAN_PINJAM):
+        _pinjaman_laporan_batch(sesi, b, batch)
+
+
+def _pinjaman_laporan_batch(sesi: Sesi, b, batch: list[tuple[int, dict]]) -> None:
     """Inlislite's "Peminjaman" report: items by accession number, members by number."""
-    sudah = _sudah(sesi, "laporan.peminjaman")
+    sudah = _sudah(
+        sesi,
+        "laporan.peminjaman",
+        {f"{r.get('nomorinduk')}:{r.get('tanggalpinjam')}" for _n, r in batch},
+    )
+    nomor_induk = {r.get("nomorinduk", "") for _n, r in batch}
+    awalan = sesi.sumber.awalan
     induk: dict[str, tuple] = {}
     with connection.cursor() as c:
         c.execute(
-            """
-            SELECT e.nomor_induk, e.id, e.katalog_id, e.cabang_id FROM katalog_eksemplar e
-            WHERE e.nomor_induk = ANY(%s) OR e.nomor_induk = ANY(%s)
-            """,
-            [
-                [r.get("nomorinduk", "") for _n, r in _baris(b, LAPORAN_PINJAM)],
-                [
-                    sesi.sumber.awalan + r.get("nomorinduk", "")
-                    for _n, r in _baris(b, LAPORAN_PINJAM)
-                ],
-            ],
+            "SELECT nomor_induk, id, katalog_id, cabang_id FROM katalog_eksemplar "
+            "WHERE nomor_induk = ANY(%s::text[])",
+            [impor.larik_pg(nomor_induk | {awalan + n for n in nomor_induk})],
         )
-        for nomor_induk, *sisa in c.fetchall():
-            induk[nomor_induk.removeprefix(sesi.sumber.awalan)] = tuple(sisa)
-    anggota = {a.pk: a for a in Anggota.objects.filter(pk__in=set(nomor_anggota.values()))}
-    terbuka = _sedang_dipinjam([e[0] for e in induk.values()])
+        for n, *sisa in c.fetchall():
+            induk[n.removeprefix(awalan)] = tuple(sisa)
+    anggota = _nomor_sumber(sesi, {r.get("nomoranggota", "") for _n, r in batch})
+    sedang = _sedang_dipinjam([e[0] for e in induk.values()])
     baru, peta, dipinjam = [], [], []
-    for nomor, r in _baris(b, LAPORAN_PINJAM):
+    for nomor, r in batch:
         id_sumber = f"{r.get('nomorinduk')}:{r.get('tanggalpinjam')}"
         if id_sumber in sudah:
             sesi.catat(PINJAM, "tetap")
             continue
-        a = anggota.get(nomor_anggota.get(r.get("nomoranggota", ""), 0))
+        a = anggota.get(r.get("nomoranggota", ""))
         e = induk.get(r.get("nomorinduk", ""))
         if a is None or e is None:
             sesi.masalah(
@@ -1009,7 +1056,7 @@ def _pinjaman_laporan(sesi: Sesi, b, nomor_anggota: dict[str, int]) -> None:
             _tanggal(sesi, b.nama, nomor, "Tanggal Jatuh Tempo", r.get("tanggaljatuhtempo", ""))
             or pinjam.date()
         )
-        if kembali is None and (e[0] in terbuka or any(x[0] == e[0] for x in dipinjam)):
+        if kembali is None and e[0] in sedang:
             sesi.masalah(
                 b.nama,
                 nomor,
@@ -1019,35 +1066,14 @@ def _pinjaman_laporan(sesi: Sesi, b, nomor_anggota: dict[str, int]) -> None:
             )
             sesi.catat(PINJAM, "ditolak")
             continue
-        baru.append(
-            Peminjaman(
-                anggota_id=a.pk,
-                eksemplar_id=e[0],
-                katalog_id=e[1],
-                cabang_id=e[2],
-                dipinjam=pinjam,
-                jatuh_tempo=tempo,
-                dikembalikan=kembali,
-                cabang_kembali_id=e[2] if kembali else None,
-                status=Peminjaman.Status.KEMBALI if kembali else Peminjaman.Status.BERJALAN,
-                kategori_anggota_id=a.kategori_id,
-                jenis_kelamin=a.jenis_kelamin,
-                kelompok_usia=_kelompok(a, pinjam.date()),
-            )
-        )
+        baru.append(_peminjaman(a, e, pinjam, tempo, kembali))
         peta.append(id_sumber)
+        sudah.add(id_sumber)
         if kembali is None:
+            sedang.add(e[0])
             dipinjam.append((e[0], tempo))
     _simpan(sesi, PINJAM, "laporan.peminjaman", baru, peta)
     katalog_services.tandai_dipinjam_impor(dipinjam)
-
-
-def _sedang_dipinjam(eksemplar_ids: list[int]) -> set[int]:
-    return set(
-        Peminjaman.objects.filter(
-            eksemplar_id__in=eksemplar_ids, status=Peminjaman.Status.BERJALAN
-        ).values_list("eksemplar_id", flat=True)
-    )
 
 
 def _kelompok(anggota: Anggota, pada: date) -> str:
@@ -1056,127 +1082,144 @@ def _kelompok(anggota: Anggota, pada: date) -> str:
     return _kelompok_usia(anggota, pada)
 
 
-def _denda(sesi: Sesi, b, anggota: dict[str, int]) -> None:
+def _denda(sesi: Sesi, b) -> None:
     """Unpaid fines only (paid ones are already in the source's accounts)."""
-    sudah = _sudah(sesi, "pelanggaran")
-    with connection.cursor() as c:
-        c.execute(
-            "SELECT id_sumber, id_tujuan FROM dispusip_petaimpor WHERE sumber_id = %s "
-            "AND tabel = 'collectionloanitems'",
-            [sesi.sumber.pk],
+    for batch in _per_batch(sesi, b):
+        batch = [
+            (n, r)
+            for n, r in batch
+            if (r.get("paid") or "").strip().casefold() not in ("1", "true", "ya", "y", "t")
+        ]
+        sudah = _sudah(sesi, "pelanggaran", {_id_baris(n, r) for n, r in batch})
+        anggota = _anggota_sumber(sesi, {id_bersih(r.get("memberid", "")) for _n, r in batch})
+        pinjam = _peta_ids(
+            sesi,
+            "collectionloanitems",
+            {id_bersih(r.get("collectionloanitemid", "")) for _n, r in batch},
         )
-        pinjam = dict(c.fetchall())
-    baru, peta = [], []
-    for nomor, r in _baris(b):
-        id_sumber = id_bersih(r.get("id", "")) or f"baris-{nomor}"
-        if (r.get("paid") or "").strip().casefold() in ("1", "true", "ya", "y", "t"):
-            continue
-        if id_sumber in sudah:
-            sesi.catat(DENDA, "tetap")
-            continue
-        a = anggota.get(id_bersih(r.get("memberid", "")))
-        try:
-            jumlah = Decimal(re.sub(r"[^\d.]", "", r.get("jumlahdenda", "")) or "0")
-        except InvalidOperation:
-            jumlah = Decimal(0)
-        if a is None or jumlah <= 0:
-            sesi.masalah(
-                b.nama,
-                nomor,
-                "Member_id" if a is None else "JumlahDenda",
-                r.get("memberid") if a is None else r.get("jumlahdenda"),
-                _("Denda menunjuk anggota yang tidak ada.")
-                if a is None
-                else _("Jumlah denda bukan angka positif."),
+        baru, peta = [], []
+        for nomor, r in batch:
+            id_sumber = _id_baris(nomor, r)
+            if id_sumber in sudah:
+                sesi.catat(DENDA, "tetap")
+                continue
+            a = anggota.get(id_bersih(r.get("memberid", "")))
+            try:
+                jumlah = Decimal(re.sub(r"[^\d.]", "", r.get("jumlahdenda", "")) or "0")
+            except InvalidOperation:
+                jumlah = Decimal(0)
+            if a is None or jumlah <= 0:
+                sesi.masalah(
+                    b.nama,
+                    nomor,
+                    "Member_id" if a is None else "JumlahDenda",
+                    r.get("memberid") if a is None else r.get("jumlahdenda"),
+                    _("Denda menunjuk anggota yang tidak ada.")
+                    if a is None
+                    else _("Jumlah denda bukan angka positif."),
+                )
+                sesi.catat(DENDA, "ditolak")
+                continue
+            baru.append(
+                Denda(
+                    anggota_id=a.pk,
+                    peminjaman_id=pinjam.get(id_bersih(r.get("collectionloanitemid", ""))),
+                    jenis=Denda.Jenis.KETERLAMBATAN,
+                    jumlah=jumlah.quantize(Decimal(1)),
+                    keterangan=_("Denda dari %(s)s") % {"s": sesi.sumber.nama},
+                    cabang=sesi.cabang,
+                )
             )
-            sesi.catat(DENDA, "ditolak")
-            continue
-        baru.append(
-            Denda(
-                anggota_id=a,
-                peminjaman_id=pinjam.get(id_bersih(r.get("collectionloanitemid", ""))),
-                jenis=Denda.Jenis.KETERLAMBATAN,
-                jumlah=jumlah.quantize(Decimal(1)),
-                keterangan=_("Denda dari %(s)s") % {"s": sesi.sumber.nama},
-                cabang=sesi.cabang,
-            )
-        )
-        peta.append(id_sumber)
-    _simpan(sesi, DENDA, "pelanggaran", baru, peta)
+            peta.append(id_sumber)
+            sudah.add(id_sumber)
+        _simpan(sesi, DENDA, "pelanggaran", baru, peta)
 
 
-def _reservasi(sesi: Sesi, b, nomor_anggota: dict[str, int]) -> None:
-    """Open holds: bookings that have not expired, queued in booking order."""
-    eksemplar = _eksemplar(sesi)
-    sudah = _sudah(sesi, "bookinglogs")
+def _id_reservasi(r: dict) -> str:
+    return f"{r.get('memberid')}:{id_bersih(r.get('collectionid', ''))}:{r.get('bookingdate')}"
+
+
+def _reservasi(sesi: Sesi, b) -> None:
+    """Open holds: bookings that have not expired, queued in booking order. Only the
+    open ones are kept to be sorted; the log of expired bookings is passed over."""
     hari_ini = timezone.localdate()
-    baru, peta = [], []
-    for nomor, r in sorted(_baris(b), key=lambda x: x[1].get("bookingdate", "")):
-        id_sumber = (
-            f"{r.get('memberid')}:{id_bersih(r.get('collectionid', ''))}:{r.get('bookingdate')}"
-        )
-        kadaluwarsa = _tanggal(sesi, b.nama, nomor, "bookingExpired", r.get("bookingexpired", ""))
-        if kadaluwarsa is not None and kadaluwarsa < hari_ini:
-            continue
-        if id_sumber in sudah:
-            sesi.catat(RESERVASI, "tetap")
-            continue
-        a = nomor_anggota.get(r.get("memberid", ""))
-        e = eksemplar.get(id_bersih(r.get("collectionid", "")))
-        if a is None or e is None:
-            sesi.masalah(
-                b.nama,
-                nomor,
-                "memberId" if a is None else "collectionId",
-                r.get("memberid") if a is None else r.get("collectionid"),
-                _("Reservasi menunjuk anggota atau eksemplar yang tidak ada."),
-            )
-            sesi.catat(RESERVASI, "ditolak")
-            continue
-        baru.append(
-            Reservasi(
-                anggota_id=a,
-                katalog_id=e[1],
-                cabang_ambil_id=e[2],
-                dibuat=_waktu(sesi, b.nama, nomor, "bookingDate", r.get("bookingdate", ""))
-                or timezone.now(),
-            )
-        )
-        peta.append(id_sumber)
-    _simpan(sesi, RESERVASI, "bookinglogs", baru, peta)
-
-
-def _kunjungan(sesi: Sesi, b, nomor_anggota: dict[str, int]) -> None:
-    """The guest book, so visit statistics continue."""
-    sudah = _sudah(sesi, "memberguesses")
-    anggota = {a.pk: a for a in Anggota.objects.filter(pk__in=set(nomor_anggota.values()))}
-    baru, peta = [], []
+    terbuka = []
     for nomor, r in _baris(b):
-        id_sumber = id_bersih(r.get("id", "")) or f"baris-{nomor}"
-        if id_sumber in sudah:
-            sesi.catat(KUNJUNGAN, "tetap")
-            continue
-        waktu = _waktu(sesi, b.nama, nomor, "CreateDate", r.get("createdate", ""))
-        if waktu is None:
-            sesi.masalah(
-                b.nama,
-                nomor,
-                "CreateDate",
-                r.get("createdate", ""),
-                _("Kunjungan tanpa tanggal tidak diimpor."),
+        kadaluwarsa = _tanggal(sesi, b.nama, nomor, "bookingExpired", r.get("bookingexpired", ""))
+        if kadaluwarsa is None or kadaluwarsa >= hari_ini:
+            terbuka.append((nomor, r))
+    terbuka.sort(key=lambda x: x[1].get("bookingdate", ""))
+    for batch in impor.per_batch(terbuka):
+        sudah = _sudah(sesi, "bookinglogs", {_id_reservasi(r) for _n, r in batch})
+        anggota = _nomor_sumber(sesi, {r.get("memberid", "") for _n, r in batch})
+        eksemplar = _eksemplar(sesi, {id_bersih(r.get("collectionid", "")) for _n, r in batch})
+        baru, peta = [], []
+        for nomor, r in batch:
+            id_sumber = _id_reservasi(r)
+            if id_sumber in sudah:
+                sesi.catat(RESERVASI, "tetap")
+                continue
+            a = anggota.get(r.get("memberid", ""))
+            e = eksemplar.get(id_bersih(r.get("collectionid", "")))
+            if a is None or e is None:
+                sesi.masalah(
+                    b.nama,
+                    nomor,
+                    "memberId" if a is None else "collectionId",
+                    r.get("memberid") if a is None else r.get("collectionid"),
+                    _("Reservasi menunjuk anggota atau eksemplar yang tidak ada."),
+                )
+                sesi.catat(RESERVASI, "ditolak")
+                continue
+            baru.append(
+                Reservasi(
+                    anggota_id=a.pk,
+                    katalog_id=e[1],
+                    cabang_ambil_id=e[2],
+                    dibuat=_waktu(sesi, b.nama, nomor, "bookingDate", r.get("bookingdate", ""))
+                    or timezone.now(),
+                )
             )
-            sesi.catat(KUNJUNGAN, "ditolak")
-            continue
-        a = anggota.get(nomor_anggota.get(r.get("noanggota", ""), 0))
-        baru.append(
-            Kunjungan(
-                cabang=sesi.cabang,
-                waktu=waktu,
-                anggota=a,
-                nama=(r.get("nama") or "")[:200],
-                kategori_anggota_id=a.kategori_id if a else None,
-                jenis_kelamin=a.jenis_kelamin if a else jenis_kelamin(r.get("jeniskelaminid", "")),
+            peta.append(id_sumber)
+            sudah.add(id_sumber)
+        _simpan(sesi, RESERVASI, "bookinglogs", baru, peta)
+
+
+def _kunjungan(sesi: Sesi, b) -> None:
+    """The guest book, so visit statistics continue."""
+    for batch in _per_batch(sesi, b):
+        sudah = _sudah(sesi, "memberguesses", {_id_baris(n, r) for n, r in batch})
+        anggota = _nomor_sumber(sesi, {r.get("noanggota", "") for _n, r in batch} - {""})
+        baru, peta = [], []
+        for nomor, r in batch:
+            id_sumber = _id_baris(nomor, r)
+            if id_sumber in sudah:
+                sesi.catat(KUNJUNGAN, "tetap")
+                continue
+            waktu = _waktu(sesi, b.nama, nomor, "CreateDate", r.get("createdate", ""))
+            if waktu is None:
+                sesi.masalah(
+                    b.nama,
+                    nomor,
+                    "CreateDate",
+                    r.get("createdate", ""),
+                    _("Kunjungan tanpa tanggal tidak diimpor."),
+                )
+                sesi.catat(KUNJUNGAN, "ditolak")
+                continue
+            a = anggota.get(r.get("noanggota", ""))
+            baru.append(
+                Kunjungan(
+                    cabang=sesi.cabang,
+                    waktu=waktu,
+                    anggota=a,
+                    nama=(r.get("nama") or "")[:200],
+                    kategori_anggota_id=a.kategori_id if a else None,
+                    jenis_kelamin=(
+                        a.jenis_kelamin if a else jenis_kelamin(r.get("jeniskelaminid", ""))
+                    ),
+                )
             )
-        )
-        peta.append(id_sumber)
-    _simpan(sesi, KUNJUNGAN, "memberguesses", baru, peta)
+            peta.append(id_sumber)
+            sudah.add(id_sumber)
+        _simpan(sesi, KUNJUNGAN, "memberguesses", baru, peta)

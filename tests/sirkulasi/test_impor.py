@@ -178,6 +178,43 @@ def test_denda_reservasi_dan_kunjungan(jalankan, cabang):  # noqa: F811
     assert Kunjungan.objects.get(anggota__isnull=False).anggota.nomor == "0124031500007"
 
 
+def test_pinjaman_dan_kunjungan_dibaca_per_batch(jalankan, monkeypatch):  # noqa: F811
+    """Loans and visits are read in batches, each written before the next: an item
+    lent in an earlier batch cannot be lent again, a loan id repeated in a later
+    batch is not imported twice, and members and items are found in every batch."""
+    monkeypatch.setattr(impor, "UKURAN_BATCH", 2)
+    kepala = (IMPOR / "inlislite_collectionloanitems_COMPOSED.csv").read_text().splitlines()[0]
+    pinjam = "\n".join([
+        kepala,
+        "1,9,2024-03-15 10:00:00,2024-03-22,,,Loan,120002,30211,4,",
+        "2,9,2024-03-01 10:00:00,2024-03-08,2024-03-07,0,Return,120001,30212,4,",
+        "3,9,2024-03-16 10:00:00,2024-03-23,,,Loan,120002,30212,4,",  # 120002 is out
+        "1,9,2024-03-15 10:00:00,2024-03-22,,,Loan,120002,30211,4,",  # loan 1 again
+        "5,9,2024-03-17 10:00:00,2024-03-24,,,Loan,120003,30213,4,",
+    ]).encode()  # fmt: skip
+    tamu = "ID,NoAnggota,Nama,CreateDate\n" + "".join(
+        f"{i},{'0124031500007' if i % 2 else ''},Tamu {i},2024-03-15 09:0{i}:00\n"
+        for i in range(1, 6)
+    )
+    hasil, job = jalankan(
+        *KATALOG,
+        IMPOR / "inlislite_members_COMPOSED.csv",
+        ("collectionloanitems.csv", pinjam),
+        ("memberguesses.csv", tamu.encode()),
+        sebagian=True,
+    )
+    assert hasil["peminjaman.dibuat"] == 3 and hasil["peminjaman.ditolak"] == 1
+    assert hasil["peminjaman.tetap"] == 1
+    assert Peminjaman.objects.filter(status="berjalan").count() == 2
+    assert Peminjaman.objects.get(eksemplar__barcode="00124/PJK/2024").anggota.nama == (
+        "SITI NURHALIZA"
+    )
+    laporan = job.result_file.read().decode("utf-8-sig")
+    assert "collectionloanitems.csv,4,Collection_id,120002," in laporan
+    assert hasil["kunjungan.dibuat"] == 5
+    assert Kunjungan.objects.filter(anggota__nomor="0124031500007").count() == 3
+
+
 def test_pinjaman_menunjuk_anggota_tidak_ada_dilaporkan(jalankan):  # noqa: F811
     from dispusip.jobs import JobGagal
     from dispusip.models import Job
