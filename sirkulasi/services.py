@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from dispusip import akses, penomoran
 from dispusip.audit import catat
-from dispusip.models import Cabang
+from dispusip.models import Cabang, PetaImpor
 from katalog import services as katalog_services
 from katalog.models import Eksemplar, Katalog, StatusEksemplar
 from sirkulasi import kalender
@@ -1298,6 +1298,9 @@ def gabungkan_anggota(utama: Anggota, duplikat: Anggota, *, oleh: Pengguna) -> A
         ):
             model.objects.filter(anggota=duplikat).update(anggota=utama)
         NomorAnggotaLama.objects.filter(anggota=duplikat).update(anggota=utama)
+        # The source that brought the duplicate in now maps to the survivor: its next
+        # import finds the member instead of creating the person a third time.
+        PetaImpor.objects.filter(tabel="anggota", id_tujuan=duplikat.pk).update(id_tujuan=utama.pk)
         data_duplikat = {nama: getattr(duplikat, nama) for nama in ISIAN_KOSONG_DIISI}
         nomor_duplikat, akun_duplikat = duplikat.nomor, duplikat.akun
         berlaku, skors = duplikat.berlaku_sampai, duplikat.skors_sampai

@@ -249,6 +249,11 @@ def test_usulan_gabung_anggota_diputuskan_staf(jalankan, client, admin_dispusip)
     assert not Anggota.objects.filter(nomor=nomor_impor).exists()
     utama = Anggota.objects.get(nama="SITI NURHALIZA")
     assert Anggota.objects.cari_kode(nomor_impor).get() == utama
+    # The source's next import finds the survivor: nobody is created again.
+    jumlah = Anggota.objects.count()
+    hasil, _job = jalankan(IMPOR / "slims_member_export_COMPOSED.csv", sumber="SLiMS Kalijodo")
+    assert Anggota.objects.count() == jumlah and not hasil.get("anggota.dibuat")
+    assert hasil.get("anggota.konflik", 0) + hasil.get("anggota.tetap", 0) == 2
     lain = UsulanGabung.objects.get(status="menunggu")
     client.post(reverse("sirkulasi:putuskan_usulan", args=[lain.pk, "pisah"]))
     lain.refresh_from_db()
