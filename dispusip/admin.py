@@ -7,10 +7,21 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources, widgets
+from import_export.admin import ImportExportMixin
 
 from dispusip import audit, penomoran
 from dispusip.http import alamat_klien
-from dispusip.models import AuditLog, Cabang, FormatPenomoran, Job, Pengguna, Penomor, Unit
+from dispusip.models import (
+    AuditLog,
+    Cabang,
+    FormatPenomoran,
+    Job,
+    Pengguna,
+    Penomor,
+    SumberImpor,
+    Unit,
+)
 from dispusip.peran import periksa_peran
 from dispusip.registry import registry
 
@@ -97,8 +108,24 @@ class UnitAdmin(AuditedAdmin):
         return False  # units are fixed by regulation; deactivate instead
 
 
+class CabangResource(resources.ModelResource):
+    """Branches in bulk (a new Sudin's reading rooms), previewed before they are saved."""
+
+    unit = fields.Field(
+        attribute="unit", column_name="unit", widget=widgets.ForeignKeyWidget(Unit, "kode")
+    )
+
+    class Meta:
+        model = Cabang
+        import_id_fields = ["kode"]
+        fields = ["kode", "nama", "unit", "alamat", "jam_buka", "telepon", "aktif"]
+        skip_unchanged = True
+        report_skipped = True
+
+
 @admin.register(Cabang)
-class CabangAdmin(AuditedAdmin):
+class CabangAdmin(ImportExportMixin, AuditedAdmin):
+    resource_classes = [CabangResource]
     list_display = ["nama", "kode", "unit", "jam_buka", "aktif"]
     list_filter = ["unit", "aktif"]
     search_fields = ["nama", "kode", "alamat"]
@@ -227,3 +254,20 @@ class PenomorAdmin(ReadOnlyAdmin):
 
     def has_module_permission(self, request) -> bool:
         return bool(registry.numbering) and super().has_module_permission(request)
+
+
+@admin.register(SumberImpor)
+class SumberImporAdmin(AuditedAdmin):
+    """The installations data was imported from, and the prefix each gives its colliding
+    barcodes (the items that got it are filtered in the items' list, for relabelling)."""
+
+    list_display = ["nama", "awalan", "dibuat"]
+    search_fields = ["nama", "awalan"]
+    readonly_fields = ["nama", "dibuat"]
+    fields = ["nama", "awalan", "dibuat"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # a source is named when its first import runs
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # its import maps keep re-imports idempotent

@@ -86,6 +86,8 @@ class DispusipConfig(AppConfig):
                 "dispusip.add_formatpenomoran",
                 "dispusip.change_formatpenomoran",
                 "dispusip.view_penomor",
+                "dispusip.view_sumberimpor",
+                "dispusip.change_sumberimpor",
                 "auth.view_group",
                 "auth.change_group",
             ],

@@ -140,7 +140,11 @@ def jalankan(request: AuthedRequest):
     milik = {t for p in pengimpor for t in p.tabel}
     if not pengimpor or any(b["tabel"] not in milik for b in params["berkas"]):
         raise PermissionDenied
-    akses.wajib_boleh(request.user, cabang.unit_id, permission=pengimpor[0].izin)
+    # Each importer the files need, in the target unit (a circulation librarian of
+    # another unit may not bring members into this one).
+    for p in pengimpor:
+        if any(b["tabel"] in p.tabel for b in params["berkas"]):
+            akses.wajib_boleh(request.user, cabang.unit_id, permission=p.izin)
     params["pemetaan"] = {
         kunci: request.POST.get(f"peta-{n}", "") for n, kunci in enumerate(params.pop("lookup"))
     }

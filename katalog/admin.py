@@ -3,10 +3,12 @@ through django-import-export); records and items are edited in the
 cataloguing screens, where the MARC mapping and the item rules apply."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.admin import ImportExportMixin
 
 from dispusip.admin import AuditedAdmin, ReadOnlyAdmin
+from dispusip.models import SumberImpor
 from katalog.models import Eksemplar, KategoriKoleksi, Lokasi
 
 
@@ -41,11 +43,28 @@ class LokasiAdmin(ImportExportMixin, AuditedAdmin):
     autocomplete_fields = ["cabang"]
 
 
+class LabelUlangFilter(admin.SimpleListFilter):
+    """Items whose barcode collided with one already in the province when they were
+    imported: they carry their source's prefix and need a new label printed."""
+
+    title = _("perlu dilabel ulang (awalan sumber impor)")
+    parameter_name = "label_ulang"
+
+    def lookups(self, request, model_admin):
+        return [(s.pk, f"{s.nama} ({s.awalan})") for s in SumberImpor.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            sumber = SumberImpor.objects.filter(pk=self.value()).first()
+            return queryset.filter(barcode__startswith=sumber.awalan) if sumber else queryset.none()
+        return queryset
+
+
 @admin.register(Eksemplar)
 class EksemplarAdmin(ReadOnlyAdmin):
     """A look-up for administrators; changes go through the cataloguing screens."""
 
     list_display = ["barcode", "nomor_induk", "katalog", "cabang", "status", "jatuh_tempo"]
-    list_filter = ["status", "cabang__unit"]
+    list_filter = ["status", "cabang__unit", "perlu_verifikasi", LabelUlangFilter]
     search_fields = ["barcode", "nomor_induk"]
     list_select_related = ["katalog", "cabang"]

@@ -370,6 +370,8 @@ class PengimporSirkulasi(Pengimpor):
         "members": "inlislite-tabel",
         **{v: "inlislite-tabel" for v in LOOKUP.values()},
         "collectionloanitems": "inlislite-tabel",
+        "collectionloans": "inlislite-tabel",
+        "collectionloanextends": "inlislite-tabel",
         "pelanggaran": "inlislite-tabel",
         "bookinglogs": "inlislite-tabel",
         "memberguesses": "inlislite-tabel",
@@ -401,6 +403,10 @@ class PengimporSirkulasi(Pengimpor):
             return "laporan_peminjaman"
         if {"collectionloanid", "loandate", "collectionid"} <= h:
             return "collectionloanitems"
+        if {"collectioncount", "loancount", "memberid"} <= h:
+            return "collectionloans"
+        if {"collectionloanitemid", "dateextend", "duedateextend"} <= h:
+            return "collectionloanextends"
         if {"jumlahdenda", "paid"} <= h:
             return "pelanggaran"
         if {"memberid", "collectionid", "bookingdate"} <= h:
@@ -494,6 +500,22 @@ class PengimporSirkulasi(Pengimpor):
             sesi.tahap(1, 2, _("Membaca anggota…"))
             MuatAnggota(sesi, p).jalankan(self._anggota(sesi, p))
         sesi.tahap(2, 2, _("Membaca peminjaman, denda, reservasi, dan kunjungan…"))
+        for tabel in ("collectionloans", "collectionloanextends"):
+            for b in sesi.tabel(tabel):
+                # Recognised, so a whole database export goes in without "unknown file"
+                # errors; what they hold is already in collectionloanitems.
+                sesi.masalah(
+                    b.nama,
+                    0,
+                    "",
+                    tabel,
+                    _(
+                        "Tabel %(t)s dikenali tetapi tidak diperlukan: peminjaman, jatuh tempo, "
+                        "dan pengembalian dibaca dari collectionloanitems."
+                    )
+                    % {"t": tabel},
+                    PERINGATAN,
+                )
         for b in sesi.tabel("collectionloanitems"):
             _pinjaman(sesi, b)
         for b in sesi.tabel("laporan_peminjaman"):

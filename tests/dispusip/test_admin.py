@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dispusip.models import AuditLog, Cabang
@@ -116,3 +117,37 @@ def test_roles_for_an_account_without_unit_are_refused_in_the_admin(
     assert response.status_code == 200
     assert "punya unit" in response.content.decode()
     assert not anggota.groups.exists()
+
+
+def test_cabang_diimpor_dengan_pratinjau_django_import_export(client, admin_dispusip):
+    """Branches, like the other small reference tables, come in through
+    django-import-export: a preview first (a bad unit is a row error), then the import."""
+    client.force_login(admin_dispusip)
+    url = reverse("admin:dispusip_cabang_import")
+    form = client.get(url).context["form"]
+    csv = next(i for i, label in form.fields["format"].choices if str(label).lower() == "csv")
+    isi = (
+        "kode,nama,unit,alamat,jam_buka,telepon,aktif\n"
+        "rptra-kalijodo,RPTRA Kalijodo,dinas,Jl. Kepanduan II,08.00-16.00,,1\n"
+        "cikini,Perpustakaan Jakarta Cikini,dinas,Jl. Cikini Raya 73,08.00-20.00,,1\n"
+    )
+    salah = isi + "x-salah,Ruang Baca X,tidak-ada,,,,1\n"
+    pratinjau = client.post(
+        url, {"format": csv, "import_file": SimpleUploadedFile("cabang.csv", salah.encode())}
+    )
+    assert (
+        pratinjau.context["result"].has_validation_errors()
+        or pratinjau.context["result"].has_errors()
+    )
+    assert not Cabang.objects.filter(kode="rptra-kalijodo").exists()
+    pratinjau = client.post(
+        url, {"format": csv, "import_file": SimpleUploadedFile("cabang.csv", isi.encode())}
+    )
+    konfirmasi = pratinjau.context["confirm_form"]
+    assert "RPTRA Kalijodo" in pratinjau.content.decode()
+    assert not Cabang.objects.filter(kode="rptra-kalijodo").exists()
+    selesai = client.post(reverse("admin:dispusip_cabang_process_import"), konfirmasi.initial)
+    assert selesai.status_code == 302
+    baru = Cabang.objects.get(kode="rptra-kalijodo")
+    assert baru.unit.kode == "dinas" and baru.jam_buka == "08.00-16.00"
+    assert Cabang.objects.get(kode="cikini").alamat == "Jl. Cikini Raya 73"

@@ -6,11 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from pymarc import Field, Subfield
 
 from dispusip import impor, pembaca
 from dispusip.jobs import JobGagal
-from dispusip.models import Job, PetaImpor
+from dispusip.models import Job, PetaImpor, SumberImpor
 from katalog import marc as marc_mod
 from katalog.models import CalonGabung, Eksemplar, Katalog, KategoriKoleksi, Lokasi
 
@@ -338,7 +339,7 @@ def test_eksemplar_tanpa_katalog_dan_barcode_ganda_dilaporkan(jalankan):
     assert hasil["eksemplar.dibuat"] == 3 and hasil["eksemplar.ditolak"] == 2
 
 
-def test_barcode_bentrok_dari_sumber_lain_diberi_awalan(jalankan):
+def test_barcode_bentrok_dari_sumber_lain_diberi_awalan(jalankan, client, admin_dispusip):
     berkas_ = (
         IMPOR / "inlislite_catalogs_COMPOSED.csv",
         IMPOR / "inlislite_catalog_ruas_COMPOSED.csv",
@@ -350,6 +351,21 @@ def test_barcode_bentrok_dari_sumber_lain_diberi_awalan(jalankan):
     assert Eksemplar.objects.filter(barcode="ISJT-00123/PJK/2024").exists()
     laporan = Job.objects.latest("pk").result_file.read().decode("utf-8-sig")
     assert "perlu dicetak ulang" in laporan
+    # The items to relabel are listed in the admin, per source; the prefix is editable.
+    client.force_login(admin_dispusip)
+    timur = SumberImpor.objects.get(nama="Inlislite Sudin Jakarta Timur")
+    daftar = client.get(
+        reverse("admin:katalog_eksemplar_changelist"), {"label_ulang": timur.pk}
+    ).content.decode()
+    assert "ISJT-00123/PJK/2024" in daftar and "00000120003" not in daftar.replace(
+        "ISJT-00000120003", ""
+    )
+    ubah = client.post(
+        reverse("admin:dispusip_sumberimpor_change", args=[timur.pk]), {"awalan": "JT-"}
+    )
+    assert ubah.status_code == 302
+    timur.refresh_from_db()
+    assert timur.awalan == "JT-"
 
 
 def test_lookup_kategori_dipetakan_atau_dibuat(jalankan, kategori):

@@ -58,6 +58,27 @@ def test_tabel_members_dan_pinjaman_terbuka(jalankan):  # noqa: F811
     assert Anggota.objects.count() == 3 and Peminjaman.objects.count() == 3
 
 
+def test_tabel_collectionloans_dikenali_dan_tidak_menggagalkan(jalankan):  # noqa: F811
+    """A whole database export also holds the loan headers and renewals: recognised,
+    noted, and the loans still come from collectionloanitems."""
+    kepala = b"ID,CollectionCount,LateCount,ExtendCount,LoanCount,ReturnCount,Member_id,Branch_id\n"
+    perpanjang = b"id,CollectionLoan_id,CollectionLoanItem_id,Collection_id,Member_id,DateExtend,DueDateExtend\n"
+    hasil, job = jalankan(
+        *KATALOG,
+        IMPOR / "inlislite_members_COMPOSED.csv",
+        IMPOR / "inlislite_collectionloanitems_COMPOSED.csv",
+        ("collectionloans.csv", kepala + b"124031500002,2,0,0,2,1,30211,1\n"),
+        (
+            "collectionloanextends.csv",
+            perpanjang + b"1,124031500002,55002,120002,30211,2024-03-20,2024-03-29\n",
+        ),
+    )
+    assert hasil["peminjaman.dibuat"] == 3 and hasil["peringatan"] >= 2
+    laporan = job.result_file.read().decode("utf-8-sig")
+    assert "Tabel collectionloans dikenali tetapi tidak diperlukan" in laporan
+    assert "Tabel collectionloanextends dikenali" in laporan
+
+
 def test_nomor_bentrok_diberi_nomor_baru_dan_alias(jalankan):  # noqa: F811
     jalankan(IMPOR / "inlislite_members_COMPOSED.csv")
     isi = (IMPOR / "inlislite_members_COMPOSED.csv").read_text().splitlines()
