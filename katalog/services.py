@@ -693,13 +693,15 @@ def tambah_eksemplar_impor(
 
 def tandai_dipinjam_impor(pasangan: list[tuple[int, date]]) -> None:
     """Items on loan in the system an import came from (its open loans): on loan here
-    too, with the due date the source gave. Circulation's loan rows record it."""
+    too, with the due date the source gave. Circulation's loan rows record it.
+    `diubah` stays: a status the source gave is no edit made in the portal, and a
+    later re-import of the items would otherwise see a conflict."""
     if not pasangan:
         return
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            UPDATE katalog_eksemplar e SET status = %s, jatuh_tempo = t.tempo, diubah = now()
+            UPDATE katalog_eksemplar e SET status = %s, jatuh_tempo = t.tempo
             FROM unnest(%s::bigint[], %s::date[]) AS t(id, tempo) WHERE e.id = t.id
             """,
             [StatusEksemplar.DIPINJAM, [p[0] for p in pasangan], [p[1] for p in pasangan]],
@@ -709,6 +711,22 @@ def tandai_dipinjam_impor(pasangan: list[tuple[int, date]]) -> None:
             [[p[0] for p in pasangan]],
         )
         segarkan_ketersediaan([k for (k,) in cursor.fetchall()])
+
+
+def tandai_kembali_impor(eksemplar_ids: list[int]) -> None:
+    """Items whose loan the source has closed since the last import: back on the
+    shelf, unless the portal has put them to another use meanwhile."""
+    if not eksemplar_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE katalog_eksemplar SET status = %s, jatuh_tempo = NULL
+            WHERE id = ANY(%s) AND status = %s RETURNING katalog_id
+            """,
+            [StatusEksemplar.TERSEDIA, eksemplar_ids, StatusEksemplar.DIPINJAM],
+        )
+        segarkan_ketersediaan(sorted({k for (k,) in cursor.fetchall()}))
 
 
 def gabungkan_katalog(calon: CalonGabung, *, oleh: Pengguna, ip: str | None = None) -> Katalog:

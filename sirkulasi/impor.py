@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -925,6 +926,70 @@ def _sedang_dipinjam(eksemplar_ids: list[int]) -> set[int]:
     )
 
 
+def _pinjaman_lama(sesi: Sesi, tabel: str, ids: set[str]) -> dict[str, Peminjaman | None]:
+    """The loans earlier imports brought in for these source rows (None: since removed)."""
+    peta = _peta_ids(sesi, tabel, ids)
+    kolom = ("id", "status", "jatuh_tempo", "perpanjangan", "eksemplar_id", "cabang_id")
+    ada = Peminjaman.objects.only(*kolom).in_bulk(set(peta.values()))
+    return {s: ada.get(pk) for s, pk in peta.items()}
+
+
+@dataclass
+class _Pembaruan:
+    """What a batch's re-imported loans change, written together at its end."""
+
+    pinjaman: list[Peminjaman] = field(default_factory=list)
+    tempo: list[tuple[int, date]] = field(default_factory=list)  # item, new due date
+    kembali: list[int] = field(default_factory=list)  # items back on the shelf
+
+    def simpan(self) -> None:
+        Peminjaman.objects.bulk_update(
+            self.pinjaman, ["status", "dikembalikan", "cabang_kembali", "jatuh_tempo"]
+        )
+        katalog_services.tandai_dipinjam_impor(self.tempo)
+        katalog_services.tandai_kembali_impor(self.kembali)
+
+
+def _bandingkan_pinjaman(
+    lama: Peminjaman, tempo: date, kembali: datetime | None, ubah: _Pembaruan
+) -> str | None:
+    """A loan an earlier import brought in, against what the source says now: None when
+    nothing changed, "diperbarui" when the source's change was applied (returned, or
+    renewed there), else why it was left as the portal has it (a conflict)."""
+    berjalan = lama.status == Peminjaman.Status.BERJALAN
+    if kembali is None:
+        if not berjalan:
+            return _("Sudah dikembalikan di portal; sumber masih mencatatnya dipinjam.")
+        if lama.jatuh_tempo == tempo:
+            return None
+        if lama.perpanjangan:
+            return _("Sudah diperpanjang di portal; jatuh tempo dari sumber tidak dipakai.")
+        lama.jatuh_tempo = tempo
+        ubah.tempo.append((lama.eksemplar_id, tempo))
+    else:
+        if not berjalan:
+            return None
+        if lama.perpanjangan:
+            return _("Sudah diperpanjang di portal; pengembalian di sumber perlu diperiksa.")
+        lama.status, lama.dikembalikan = Peminjaman.Status.KEMBALI, kembali
+        lama.cabang_kembali_id = lama.cabang_id
+        ubah.kembali.append(lama.eksemplar_id)
+    ubah.pinjaman.append(lama)
+    return "diperbarui"
+
+
+def _pinjaman_diimpor_ulang(
+    sesi: Sesi, b, nomor: int, kolom: str, nilai: str, hasil: str | None
+) -> None:
+    if hasil is None:
+        sesi.catat(PINJAM, "tetap")
+    elif hasil == "diperbarui":
+        sesi.catat(PINJAM, "diperbarui")
+    else:
+        sesi.masalah(b.nama, nomor, kolom, nilai, hasil, PERINGATAN)
+        sesi.catat(PINJAM, "konflik")
+
+
 def _simpan(sesi: Sesi, entitas: str, tabel: str, baru: list, id_sumber: list[str]) -> list:
     """Write the new rows and remember which source row each came from."""
     if not baru:
@@ -955,16 +1020,35 @@ def _pinjaman(sesi: Sesi, b) -> None:
 
 def _pinjaman_batch(sesi: Sesi, b, batch: list[tuple[int, dict]]) -> None:
     """Loans: open ones (Loan/Dipinjam, no return date) keep their due dates and put
-    the item on loan; returned ones are history for the statistics."""
-    sudah = _sudah(sesi, "collectionloanitems", {_id_baris(n, r) for n, r in batch})
+    the item on loan; returned ones are history for the statistics. A loan imported
+    before follows the source (returned or renewed there) unless the portal has
+    returned or renewed it since."""
+    lama = _pinjaman_lama(sesi, "collectionloanitems", {_id_baris(n, r) for n, r in batch})
+    ubah, sudah = _Pembaruan(), set()
     anggota = _anggota_sumber(sesi, {id_bersih(r.get("memberid", "")) for _n, r in batch})
     eksemplar = _eksemplar(sesi, {id_bersih(r.get("collectionid", "")) for _n, r in batch})
     sedang = _sedang_dipinjam([e[0] for e in eksemplar.values()])
     baru, peta, dipinjam = [], [], []
     for nomor, r in batch:
         id_sumber = _id_baris(nomor, r)
-        if id_sumber in sudah:
+        if id_sumber in sudah or lama.get(id_sumber, False) is None:
             sesi.catat(PINJAM, "tetap")
+            continue
+        sudah.add(id_sumber)
+        if id_sumber in lama:
+            status = (r.get("loanstatus") or "").casefold()
+            kembali = _waktu(sesi, b.nama, nomor, "ActualReturn", r.get("actualreturn", ""))
+            tempo = _tanggal(sesi, b.nama, nomor, "DueDate", r.get("duedate", ""))
+            if status in ("loan", "dipinjam", "") and kembali is None:
+                hasil = _bandingkan_pinjaman(
+                    lama[id_sumber], tempo or lama[id_sumber].jatuh_tempo, None, ubah
+                )
+            else:
+                pinjam = _waktu(sesi, b.nama, nomor, "LoanDate", r.get("loandate", ""))
+                hasil = _bandingkan_pinjaman(
+                    lama[id_sumber], tempo, kembali or pinjam or timezone.now(), ubah
+                )
+            _pinjaman_diimpor_ulang(sesi, b, nomor, "LoanStatus", r.get("loanstatus", ""), hasil)
             continue
         a = anggota.get(id_bersih(r.get("memberid", "")))
         e = eksemplar.get(id_bersih(r.get("collectionid", "")))
@@ -997,12 +1081,12 @@ def _pinjaman_batch(sesi: Sesi, b, batch: list[tuple[int, dict]]) -> None:
             continue
         baru.append(_peminjaman(a, e, pinjam, tempo, None if terbuka else (kembali or pinjam)))
         peta.append(id_sumber)
-        sudah.add(id_sumber)
         if terbuka:
             sedang.add(e[0])
             dipinjam.append((e[0], tempo))
     _simpan(sesi, PINJAM, "collectionloanitems", baru, peta)
     katalog_services.tandai_dipinjam_impor(dipinjam)
+    ubah.simpan()
 
 
 def _peminjaman(a: Anggota, e: tuple, pinjam: datetime, tempo: date, kembali) -> Peminjaman:
@@ -1029,11 +1113,12 @@ def _pinjaman_laporan(sesi: Sesi, b) -> None:
 
 def _pinjaman_laporan_batch(sesi: Sesi, b, batch: list[tuple[int, dict]]) -> None:
     """Inlislite's "Peminjaman" report: items by accession number, members by number."""
-    sudah = _sudah(
+    lama = _pinjaman_lama(
         sesi,
         "laporan.peminjaman",
         {f"{r.get('nomorinduk')}:{r.get('tanggalpinjam')}" for _n, r in batch},
     )
+    ubah, sudah = _Pembaruan(), set()
     nomor_induk = {r.get("nomorinduk", "") for _n, r in batch}
     awalan = sesi.sumber.awalan
     induk: dict[str, tuple] = {}
@@ -1050,8 +1135,23 @@ def _pinjaman_laporan_batch(sesi: Sesi, b, batch: list[tuple[int, dict]]) -> Non
     baru, peta, dipinjam = [], [], []
     for nomor, r in batch:
         id_sumber = f"{r.get('nomorinduk')}:{r.get('tanggalpinjam')}"
-        if id_sumber in sudah:
+        if id_sumber in sudah or lama.get(id_sumber, False) is None:
             sesi.catat(PINJAM, "tetap")
+            continue
+        sudah.add(id_sumber)
+        if id_sumber in lama:
+            kembali = _waktu(
+                sesi, b.nama, nomor, "Tanggal Dikembalikan", r.get("tanggaldikembalikan", "")
+            )
+            tempo = _tanggal(
+                sesi, b.nama, nomor, "Tanggal Jatuh Tempo", r.get("tanggaljatuhtempo", "")
+            )
+            hasil = _bandingkan_pinjaman(
+                lama[id_sumber], tempo or lama[id_sumber].jatuh_tempo, kembali, ubah
+            )
+            _pinjaman_diimpor_ulang(
+                sesi, b, nomor, "Tanggal Dikembalikan", r.get("tanggaldikembalikan", ""), hasil
+            )
             continue
         a = anggota.get(r.get("nomoranggota", ""))
         e = induk.get(r.get("nomorinduk", ""))
@@ -1090,12 +1190,12 @@ def _pinjaman_laporan_batch(sesi: Sesi, b, batch: list[tuple[int, dict]]) -> Non
             continue
         baru.append(_peminjaman(a, e, pinjam, tempo, kembali))
         peta.append(id_sumber)
-        sudah.add(id_sumber)
         if kembali is None:
             sedang.add(e[0])
             dipinjam.append((e[0], tempo))
     _simpan(sesi, PINJAM, "laporan.peminjaman", baru, peta)
     katalog_services.tandai_dipinjam_impor(dipinjam)
+    ubah.simpan()
 
 
 def _kelompok(anggota: Anggota, pada: date) -> str:

@@ -79,6 +79,36 @@ def test_tabel_collectionloans_dikenali_dan_tidak_menggagalkan(jalankan):  # noq
     assert "Tabel collectionloanextends dikenali" in laporan
 
 
+def test_impor_ulang_pinjaman_mengikuti_sumber_kecuali_diubah_di_portal(jalankan):  # noqa: F811
+    """A loan returned or renewed at the source since the last import follows it (and
+    its item); a loan the portal has returned since is left alone, as a conflict."""
+    pinjam = IMPOR / "inlislite_collectionloanitems_COMPOSED.csv"
+    jalankan(*KATALOG, IMPOR / "inlislite_members_COMPOSED.csv", pinjam)
+    isi = pinjam.read_text()
+    buka = "55002,124031500002,2024-03-15 10:21:07,2024-03-22 10:21:07,,,Loan,"
+    assert buka in isi
+    diperpanjang = isi.replace(buka, buka.replace("2024-03-22 10:21:07", "2024-03-29"))
+    hasil, _job = jalankan(("collectionloanitems.csv", diperpanjang.encode()))
+    assert hasil["peminjaman.diperbarui"] == 1 and hasil["peminjaman.tetap"] == 2
+    loan = Peminjaman.objects.get(status="berjalan")
+    e = Eksemplar.objects.get(pk=loan.eksemplar_id)
+    assert str(loan.jatuh_tempo) == "2024-03-29" and str(e.jatuh_tempo) == "2024-03-29"
+    kembali = isi.replace(buka, buka.replace(",,,Loan,", ",2024-03-25 09:00:00,3,Return,"))
+    hasil, _job = jalankan(("collectionloanitems.csv", kembali.encode()))
+    assert hasil["peminjaman.diperbarui"] == 1
+    loan.refresh_from_db()
+    e.refresh_from_db()
+    assert loan.status == "kembali" and loan.dikembalikan.date().isoformat() == "2024-03-25"
+    assert e.status == "tersedia" and e.jatuh_tempo is None
+    # The source still says "on loan", the portal has it returned: the portal stays.
+    hasil, job = jalankan(pinjam)
+    assert hasil["peminjaman.konflik"] == 1
+    loan.refresh_from_db()
+    assert loan.status == "kembali"
+    laporan = job.result_file.read().decode("utf-8-sig")
+    assert "Sudah dikembalikan di portal" in laporan
+
+
 def test_nomor_bentrok_diberi_nomor_baru_dan_alias(jalankan):  # noqa: F811
     jalankan(IMPOR / "inlislite_members_COMPOSED.csv")
     isi = (IMPOR / "inlislite_members_COMPOSED.csv").read_text().splitlines()
