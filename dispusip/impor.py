@@ -31,6 +31,7 @@ from typing import Any
 import psycopg
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -163,6 +164,44 @@ class BagianPratinjau:
     kepala: list[str]  # the columns of the sample as it will be stored
     contoh: list[list[str]]
     jumlah: int | None = None
+
+
+class PetaRujukan:
+    """A small reference table of the portal (collection or member categories) as an
+    import's values map onto it: the administrator's choice in the preview, else the
+    row of that name, else a new row, which is what the preview suggests. A value
+    nobody mapped (a command-line import has no preview) is reported once, at the
+    first row that uses it, so nothing is created silently."""
+
+    def __init__(self, sesi: Sesi, jenis: str, model, label: str) -> None:
+        self.sesi, self.jenis, self.model, self.label = sesi, jenis, model, label
+        self.per_nama = {x.nama.casefold(): x.pk for x in model.objects.all()}
+
+    def id(self, nama: str, berkas: str = "", nomor: int = 0) -> int | None:
+        nama = " ".join((nama or "").split())
+        if not nama:
+            return None
+        pilihan = self.sesi.pilihan(self.jenis, nama)
+        if pilihan and pilihan != BARU:
+            return int(pilihan)
+        if nama.casefold() not in self.per_nama:
+            self.per_nama[nama.casefold()] = self._buat(nama).pk
+            if not pilihan:
+                self.sesi.masalah(
+                    berkas,
+                    nomor,
+                    self.label,
+                    nama,
+                    _("Belum ada di portal dan tidak dipetakan di pratinjau: dibuat baru."),
+                    PERINGATAN,
+                )
+        return self.per_nama[nama.casefold()]
+
+    def _buat(self, nama: str):
+        kode = slugify(nama)[:24] or self.jenis[:24]
+        while self.model.objects.filter(kode=kode).exists():
+            kode = f"{kode[:20]}-{self.model.objects.count()}"
+        return self.model.objects.create(kode=kode, nama=nama[:100])
 
 
 @dataclass

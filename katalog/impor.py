@@ -23,7 +23,6 @@ from decimal import Decimal, InvalidOperation
 import orjson
 from django.db import connection
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pymarc import Field, Record, Subfield
@@ -93,6 +92,14 @@ KOLOM_990 = [
     ("induk", "text[]"),
 ]  # fmt: skip
 KOLOM_PETA_KOLEKSI = ["locationlibraryid", "locationid", "categoryid", "sourceid", "statusid"]
+# The collections column that points into each lookup table, as Inlislite names it.
+KOLOM_LOOKUP = {
+    "location_library": "Location_Library_id",
+    "locations": "Location_id",
+    "collectioncategorys": "Category_id",
+    "collectionsources": "Source_id",
+    "collectionstatus": "Status_id",
+}
 _TEKS_SQL = "btrim(coalesce({0}, ''), E' \\t\\r\\n')"
 _HARGA_ANGKA = "^([0-9]+\\.?[0-9]*|\\.[0-9]+)$"
 _KOLEKSI_SQL = f"""
@@ -385,10 +392,10 @@ class Pemeta:
 
     def __init__(self, sesi: Sesi) -> None:
         self.sesi = sesi
-        self.kategori = {x.nama.casefold(): x.pk for x in KategoriKoleksi.objects.all()}
+        self.kategori = impor.PetaRujukan(sesi, "kategori", KategoriKoleksi, _("Kategori"))
         self.kategori_umum = (
             KategoriKoleksi.objects.filter(kode="umum").values_list("pk", flat=True).first()
-            or next(iter(self.kategori.values()), None)
+            or next(iter(self.kategori.per_nama.values()), None)
             or KategoriKoleksi.objects.create(kode="umum", nama=_("Koleksi Umum")).pk
         )
         self.cabang = {c.pk: c for c in Cabang.objects.all()}
@@ -396,29 +403,27 @@ class Pemeta:
         self.cabang_nama.update({c.kode.casefold(): c.pk for c in self.cabang.values()})
         self.lokasi: dict[tuple[int, str], int] = {}
 
-    def id_kategori(self, nama: str) -> int:
-        nama = " ".join((nama or "").split())
-        if not nama:
-            return self.kategori_umum
-        pilihan = self.sesi.pilihan("kategori", nama)
-        if pilihan and pilihan != BARU:
-            return int(pilihan)
-        if nama.casefold() in self.kategori:
-            return self.kategori[nama.casefold()]
-        if pilihan == BARU:
-            kode = slugify(nama)[:24] or "kategori"
-            while KategoriKoleksi.objects.filter(kode=kode).exists():
-                kode = f"{kode[:20]}-{KategoriKoleksi.objects.count()}"
-            baru = KategoriKoleksi.objects.create(kode=kode, nama=nama[:100])
-            self.kategori[nama.casefold()] = baru.pk
-            return baru.pk
-        return self.kategori_umum
+    def id_kategori(self, nama: str, berkas: str = "", nomor: int = 0) -> int:
+        return self.kategori.id(nama, berkas, nomor) or self.kategori_umum
 
-    def id_cabang(self, nama: str) -> int:
+    def id_cabang(self, nama: str, berkas: str = "", nomor: int = 0) -> int:
+        """The branch a library name of the source maps to; one nobody mapped goes to
+        the import's target branch, reported once."""
         nama = " ".join((nama or "").split())
         pilihan = self.sesi.pilihan("cabang", nama) if nama else ""
         if pilihan:
             return int(pilihan)
+        if nama and nama.casefold() not in self.cabang_nama:
+            self.cabang_nama[nama.casefold()] = self.sesi.cabang.pk
+            self.sesi.masalah(
+                berkas,
+                nomor,
+                _("Lokasi perpustakaan"),
+                nama,
+                _("Tidak ada cabang bernama ini dan tidak dipetakan: eksemplar masuk ke %(c)s.")
+                % {"c": self.sesi.cabang},
+                PERINGATAN,
+            )
         return self.cabang_nama.get(nama.casefold(), self.sesi.cabang.pk)
 
     def id_lokasi(self, cabang_id: int, nama: str) -> int | None:
@@ -939,7 +944,7 @@ class BacaKatalog:
 
     def _item_template(self, berkas: str, nomor: int, c: list[str], id_katalog: str):
         sesi, p = self.pemeta.sesi, self.pemeta
-        cabang = p.id_cabang(c[9])
+        cabang = p.id_cabang(c[9], berkas, nomor)
         return EksemplarMasuk(
             tabel="template.koleksi.eksemplar",
             id_sumber=c[2] or c[3] or f"baris-{nomor}",
@@ -947,7 +952,7 @@ class BacaKatalog:
             nomor=nomor,
             katalog_tabel="template.koleksi",
             katalog_sumber=id_katalog,
-            kategori_id=p.id_kategori(c[12]),
+            kategori_id=p.id_kategori(c[12], berkas, nomor),
             cabang_id=cabang,
             unit_id=p.unit(cabang),
             barcode=c[3] or c[2],
@@ -1018,7 +1023,7 @@ class BacaKatalog:
                         nomor=nomor,
                         katalog_tabel="laporan.buku_induk",
                         katalog_sumber=id_sumber,
-                        kategori_id=p.id_kategori(r.get("kategori", "")),
+                        kategori_id=p.id_kategori(r.get("kategori", ""), b.nama, nomor),
                         cabang_id=sesi.cabang.pk,
                         unit_id=sesi.cabang.unit_id,
                         barcode=r["nomerinduk"],
@@ -1090,7 +1095,7 @@ class BacaKatalog:
         for kode, nomor, berkas, id_katalog in kode_biblio:
             dipakai.add(kode)
             nomor_i, berkas_i, r = rinci.get(kode, (nomor, berkas, {}))
-            cabang = p.id_cabang(r.get("locationname", ""))
+            cabang = p.id_cabang(r.get("locationname", ""), berkas_i, nomor_i)
             yield EksemplarMasuk(
                 tabel="slims.item",
                 id_sumber=kode,
@@ -1098,7 +1103,7 @@ class BacaKatalog:
                 nomor=nomor_i,
                 katalog_tabel="slims.biblio",
                 katalog_sumber=id_katalog,
-                kategori_id=p.id_kategori(r.get("colltypename", "")),
+                kategori_id=p.id_kategori(r.get("colltypename", ""), berkas_i, nomor_i),
                 cabang_id=cabang,
                 unit_id=p.unit(cabang),
                 barcode=kode,
@@ -1175,23 +1180,49 @@ class BacaKatalog:
         locations created): a handful of rows, however many items."""
         nama = self._nama_lookup(self.sesi)
         p = self.pemeta
+        dilaporkan: set[tuple[str, str]] = set()
+        bawaan = {"collectionstatus": {"1", "5"}}  # Inlislite's fixed Tersedia and Dipinjam
 
-        def n(tabel: str, nilai: str) -> str:
+        def n(tabel: str, nilai: str, berkas: str, nomor: int) -> str:
             nilai = id_bersih(nilai)
-            return nama[tabel].get(nilai, "") if nilai else ""
+            if not nilai:
+                return ""
+            dikenal = nilai in nama[tabel] or nilai in bawaan.get(tabel, ())
+            if not dikenal and (tabel, nilai) not in dilaporkan:
+                dilaporkan.add((tabel, nilai))
+                self.sesi.masalah(
+                    berkas,
+                    nomor,
+                    KOLOM_LOOKUP[tabel],
+                    nilai,
+                    _(
+                        "ID ini tidak ada di tabel %(t)s (atau tabel itu tidak disertakan): "
+                        "nilai bawaan dipakai untuk semua baris dengan ID ini."
+                    )
+                    % {"t": tabel},
+                    PERINGATAN,
+                )
+            return nama[tabel].get(nilai, "")
 
-        c.execute(f"SELECT DISTINCT {', '.join(KOLOM_PETA_KOLEKSI)} FROM ({_KOLEKSI_SQL}) k")
+        kolom = ", ".join(KOLOM_PETA_KOLEKSI)
+        # With the first row that uses each combination, where a value nobody mapped
+        # is reported (an export has one collections file, as a rule).
+        c.execute(
+            f"SELECT {kolom}, min(berkas), min(nomor) FROM ({_KOLEKSI_SQL}) k "
+            f"GROUP BY {kolom} ORDER BY 7"
+        )
         baris = []
-        for perpus, lokasi, kategori, sumber, status in c.fetchall():
-            cabang = p.id_cabang(n("location_library", perpus))
-            nama_status = n("collectionstatus", status) or {"1": "Tersedia", "5": "Dipinjam"}.get(
-                id_bersih(status), ""
-            )
+        for perpus, lokasi, kategori, sumber, status, berkas, nomor in c.fetchall():
+            cabang = p.id_cabang(n("location_library", perpus, berkas, nomor), berkas, nomor)
+            nama_status = n("collectionstatus", status, berkas, nomor) or {
+                "1": "Tersedia",
+                "5": "Dipinjam",
+            }.get(id_bersih(status), "")
             baris.append(
                 [perpus, lokasi, kategori, sumber, status, cabang, p.unit(cabang),
-                 p.id_lokasi(cabang, n("locations", lokasi)),
-                 p.id_kategori(n("collectioncategorys", kategori)),
-                 p.sumber(n("collectionsources", sumber)), p.status(nama_status)]
+                 p.id_lokasi(cabang, n("locations", lokasi, berkas, nomor)),
+                 p.id_kategori(n("collectioncategorys", kategori, berkas, nomor), berkas, nomor),
+                 p.sumber(n("collectionsources", sumber, berkas, nomor)), p.status(nama_status)]
             )  # fmt: skip
         impor.buat_staging(
             "stg_peta_koleksi",

@@ -26,7 +26,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -144,11 +143,13 @@ class Pemeta:
 
     def __init__(self, sesi: Sesi) -> None:
         self.sesi = sesi
-        self.kategori = {x.nama.casefold(): x for x in KategoriAnggota.objects.all()}
-        self.per_pk = {str(x.pk): x for x in self.kategori.values()}
+        self.kategori = impor.PetaRujukan(
+            sesi, "kategori_anggota", KategoriAnggota, _("Jenis anggota")
+        )
+        self.per_pk = {x.pk: x for x in KategoriAnggota.objects.all()}
         self.umum = (
             KategoriAnggota.objects.filter(kode="umum").first()
-            or next(iter(self.kategori.values()), None)
+            or next(iter(self.per_pk.values()), None)
             or KategoriAnggota.objects.create(kode="umum", nama=_("Umum"))
         )
         self.nama = {t: {} for t in LOOKUP.values()}
@@ -164,24 +165,14 @@ class Pemeta:
     def lookup(self, tabel: str, nilai: str) -> str:
         return self.nama[tabel].get(id_bersih(nilai), "") if nilai else ""
 
-    def id_kategori(self, nama: str) -> KategoriAnggota:
-        nama = " ".join((nama or "").split())
-        if not nama:
+    def id_kategori(self, nama: str, berkas: str = "", nomor: int = 0) -> KategoriAnggota:
+        pk = self.kategori.id(nama, berkas, nomor)
+        if pk is None:
             return self.umum
-        pilihan = self.sesi.pilihan("kategori_anggota", nama)
-        if pilihan and pilihan != BARU:
-            # Looked up once per mapped value, not once per member row.
-            return self.per_pk.setdefault(pilihan, KategoriAnggota.objects.get(pk=int(pilihan)))
-        if nama.casefold() in self.kategori:
-            return self.kategori[nama.casefold()]
-        if pilihan == BARU:
-            kode = slugify(nama)[:24] or "kategori"
-            if KategoriAnggota.objects.filter(kode=kode).exists():
-                kode = f"{kode[:20]}-{KategoriAnggota.objects.count()}"
-            baru = KategoriAnggota.objects.create(kode=kode, nama=nama[:100])
-            self.kategori[nama.casefold()] = baru
-            return baru
-        return self.umum
+        if pk not in self.per_pk:
+            # Looked up once per value, not once per member row.
+            self.per_pk[pk] = KategoriAnggota.objects.get(pk=pk)
+        return self.per_pk[pk]
 
 
 # --- readers ---------------------------------------------------------------------------
@@ -490,7 +481,7 @@ class PengimporSirkulasi(Pengimpor):
         return [
             LookupBaru("kategori_anggota", _("Kategori anggota"), nama, n, pilihan, saran=BARU)
             for nama, n in sorted(jumlah.items())
-            if nama.casefold() not in p.kategori
+            if nama.casefold() not in p.kategori.per_nama
         ]
 
     # --- run --------------------------------------------------------------------
@@ -597,7 +588,7 @@ class MuatAnggota:
         nik = self._sama(sah)
         hasil, perlu_nomor = [], []
         for berkas, nomor, a in sah:
-            kategori = self.pemeta.id_kategori(a["kategori"])
+            kategori = self.pemeta.id_kategori(a["kategori"], berkas, nomor)
             a["kategori_id"] = kategori.pk
             a["cabang_id"], a["unit_id"] = sesi.cabang.pk, sesi.cabang.unit_id
             a["terdaftar"] = a["terdaftar"] or timezone.localdate()

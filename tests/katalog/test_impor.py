@@ -368,6 +368,26 @@ def test_barcode_bentrok_dari_sumber_lain_diberi_awalan(jalankan, client, admin_
     assert timur.awalan == "JT-"
 
 
+def test_lookup_tanpa_pratinjau_dibuat_dan_dilaporkan(jalankan):
+    """A command-line import has no preview: a category nobody mapped is created, as the
+    preview suggests, and reported once at the first row that uses it."""
+    kategori_csv = b"ID,Code,Name\n1,UM,Koleksi Umum\n2,AN,Koleksi Anak Lt. 2\n"
+    _hasil, job = jalankan(
+        IMPOR / "inlislite_catalogs_COMPOSED.csv",
+        IMPOR / "inlislite_catalog_ruas_COMPOSED.csv",
+        IMPOR / "inlislite_collections_COMPOSED.csv",
+        ("collectioncategorys.csv", kategori_csv),
+    )
+    baru = KategoriKoleksi.objects.get(nama="Koleksi Anak Lt. 2")
+    assert Eksemplar.objects.get(barcode="00000120003").kategori == baru
+    laporan = job.result_file.read().decode("utf-8-sig").splitlines()
+    dibuat = [x for x in laporan if "tidak dipetakan di pratinjau: dibuat baru" in x]
+    assert dibuat == [
+        "inlislite_collections_COMPOSED.csv,4,Kategori,Koleksi Anak Lt. 2,peringatan,"
+        "Belum ada di portal dan tidak dipetakan di pratinjau: dibuat baru."
+    ]
+
+
 def test_lookup_kategori_dipetakan_atau_dibuat(jalankan, kategori):
     kategori_csv = b"ID,Code,Name\n1,UM,Koleksi Umum\n2,AN,Koleksi Anak Lt. 2\n"
     berkas_ = (
@@ -456,7 +476,8 @@ def test_collections_dipetakan_berbasis_himpunan(jalankan, cabang, kategori):
     # No branch in the file: the import's; status 5 is Inlislite's "Dipinjam".
     assert e["B4"].cabang == cabang["jakbar-tanjung-duren"] and e["B4"].status == "tersedia"
     assert e["B4"].harga == 5000 and str(e["B4"].tanggal_terima) == "2025-03-15"
-    # An unknown branch id falls back to the import's branch; an Excel serial date.
+    # An unknown branch id falls back to the import's branch, reported once; an Excel
+    # serial date.
     assert e["B5"].cabang == barat and str(e["B5"].tanggal_terima) == "2024-03-15"
     assert e["B5"].harga is None and e["B5"].kategori == kategori["umum"]
     assert Lokasi.objects.filter(nama="Koleksi Umum Lt. 4").count() == 1
@@ -466,7 +487,11 @@ def test_collections_dipetakan_berbasis_himpunan(jalankan, cabang, kategori):
     assert "collections.csv,7,TanggalPengadaan,kemarin,peringatan" in laporan
     # As _harga always read it: every character but digits, "," and "." dropped.
     assert e["B6"].harga == 15 and e["B6"].tanggal_terima is None
-    assert sum(x.startswith("collections.csv") for x in laporan.splitlines()) == 3
+    assert (
+        "collections.csv,6,Location_Library_id,9,peringatan,ID ini tidak ada di tabel location_library"
+        in laporan
+    )
+    assert sum(x.startswith("collections.csv") for x in laporan.splitlines()) == 4
 
     hasil, _job = jalankan(*berkas_, pemetaan=pemetaan)
     assert hasil["eksemplar.tetap"] == 6 and "eksemplar.dibuat" not in hasil

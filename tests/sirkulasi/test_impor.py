@@ -204,6 +204,13 @@ def test_kategori_anggota_baru_dibuat_bila_dipilih(jalankan):  # noqa: F811
     )
     baru = KategoriAnggota.objects.get(nama="Komunitas RPTRA")
     assert Anggota.objects.filter(kategori=baru).count() == 1
+    # Without a preview (the command): created all the same, and reported.
+    _hasil, job = jalankan(
+        ("member.csv", isi.replace("Komunitas RPTRA", "Komunitas Baru").encode()), sumber="Lain"
+    )
+    assert Anggota.objects.filter(kategori__nama="Komunitas Baru").count() == 1
+    laporan = job.result_file.read().decode("utf-8-sig")
+    assert "Jenis anggota,Komunitas Baru,peringatan,Belum ada di portal" in laporan
 
 
 def test_denda_reservasi_dan_kunjungan(jalankan, cabang):  # noqa: F811
