@@ -219,6 +219,9 @@ class Sesi:
     laporan: Laporan = field(default_factory=Laporan)
     jumlah: dict[str, dict[str, int]] = field(default_factory=dict)
     _tahap: tuple[int, int] = (0, 1)
+    # Which of the importers that run is running (index, how many): each counts its
+    # own steps, and the bar covers them one after the other, never going back.
+    _bagian: tuple[int, int] = (0, 1)
 
     def tabel(self, kode: str) -> list[pembaca.BerkasMasuk]:
         return [b for b in self.berkas if b.tabel == kode]
@@ -242,7 +245,8 @@ class Sesi:
 
     def maju(self, selesai: int, total: int, pesan: str | None = None) -> None:
         nomor, dari = self._tahap
-        persen = (nomor - 1 + min(1.0, selesai / max(total, 1))) / dari
+        ke, banyak = self._bagian
+        persen = (ke + (nomor - 1 + min(1.0, selesai / max(total, 1))) / dari) / banyak
         if self.job is not None:
             # An import's steps have no common unit: the bar shows a percentage.
             self.job.laporkan(int(persen * 1000), 1000, pesan)
@@ -397,7 +401,8 @@ def jalankan(sesi: Sesi) -> dict[str, int]:
     aktif = [p for p in _pengimpor if any(b.tabel in _tabel_milik(p) for b in sesi.berkas)]
     try:
         with transaction.atomic():
-            for p in aktif:
+            for ke, p in enumerate(aktif):
+                sesi._bagian = (ke, len(aktif))
                 p.jalankan(sesi)
             if sesi.laporan.ada_galat and not sesi.sebagian:
                 raise _Batal

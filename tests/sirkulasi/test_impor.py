@@ -1,6 +1,7 @@
 """Importing members, open loans, unpaid fines, holds and the visitor log from
 Inlislite and SLiMS: number collisions, the same person from two sources, lookups."""
 
+import shutil
 from datetime import timedelta
 
 import pytest
@@ -107,6 +108,34 @@ def test_impor_ulang_pinjaman_mengikuti_sumber_kecuali_diubah_di_portal(jalankan
     assert loan.status == "kembali"
     laporan = job.result_file.read().decode("utf-8-sig")
     assert "Sudah dikembalikan di portal" in laporan
+
+
+def test_kemajuan_tidak_mundur_saat_katalog_dan_sirkulasi_berjalan(
+    admin_dispusip, cabang, kategori, tmp_path
+):
+    """Catalogue and circulation files in one import: the bar runs through both
+    importers' steps one after the other and never goes back."""
+    import re as re_
+
+    from dispusip import pembaca
+
+    folder = tmp_path / "impor"
+    folder.mkdir()
+    berkas = [
+        *KATALOG,
+        IMPOR / "inlislite_members_COMPOSED.csv",
+        IMPOR / "inlislite_collectionloanitems_COMPOSED.csv",
+    ]
+    masuk = pembaca.kumpulkan([shutil.copy(b, folder / b.name) for b in berkas], folder / "isi")
+    impor.kenali(masuk)
+    gema: list[str] = []
+    sesi = impor.Sesi(
+        sumber=impor.sumber("Inlislite Sudin Jakarta Barat"), cabang=cabang["cikini"],
+        oleh=admin_dispusip, berkas=masuk, gema=gema.append,
+    )  # fmt: skip
+    impor.jalankan(sesi)
+    persen = [float(re_.match(r"\[\s*([\d.]+)%\]", g)[1]) for g in gema]
+    assert persen == sorted(persen) and persen[0] < 50 < persen[-1]
 
 
 def test_nomor_bentrok_diberi_nomor_baru_dan_alias(jalankan):  # noqa: F811
