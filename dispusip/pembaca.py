@@ -20,6 +20,8 @@ import mmap
 import re
 import shutil
 import tempfile
+import xml.sax
+import xml.sax.handler
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,7 +30,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from pymarc import Record, parse_xml_to_array
+from pymarc import Record
+from pymarc.marcxml import XmlHandler
 
 # A zip of table exports is small; these stop a zip bomb.
 MAKS_BERKAS_ZIP = 200
@@ -257,11 +260,7 @@ def _rekaman_iso(potongan: bytes) -> Record:
 def rekaman_marc(raw: bytes | mmap.mmap) -> Iterator[tuple[int, Record]]:
     """(record number, record) of an ISO 2709 or MARCXML file, streamed."""
     if jenis_berkas("", bytes(raw[:KEPALA_SAMPEL])) == "marcxml":
-        try:
-            rekaman = parse_xml_to_array(io.BytesIO(raw))
-        except Exception as exc:
-            raise BerkasGagal(_("MARCXML tidak dapat dibaca: %(e)s") % {"e": exc}) from None
-        yield from enumerate(rekaman, start=1)
+        yield from rekaman_marcxml(io.BytesIO(raw))
         return
     for nomor, potongan in potongan_iso(raw):
         try:
@@ -270,6 +269,32 @@ def rekaman_marc(raw: bytes | mmap.mmap) -> Iterator[tuple[int, Record]]:
             raise BerkasGagal(
                 _("Rekaman MARC ke-%(n)s tidak dapat dibaca: %(e)s") % {"n": nomor, "e": exc}
             ) from None
+
+
+def rekaman_marcxml(f) -> Iterator[tuple[int, Record]]:
+    """(record number, record) of a MARCXML file, parsed as it is read: pymarc's own
+    SAX handler fed a megabyte at a time, so a file of a million records never sits
+    in memory whole (parse_xml_to_array would keep every record)."""
+    siap: list[Record] = []
+    handler = XmlHandler()
+    handler.process_record = siap.append
+    parser = xml.sax.make_parser()
+    parser.setFeature(xml.sax.handler.feature_namespaces, 1)
+    parser.setContentHandler(handler)
+    nomor = 0
+    try:
+        while potongan := f.read(1 << 20):
+            parser.feed(potongan)
+            for record in siap:
+                nomor += 1
+                yield nomor, record
+            siap.clear()
+        parser.close()
+    except (xml.sax.SAXException, ValueError) as exc:
+        raise BerkasGagal(
+            _("MARCXML tidak dapat dibaca setelah rekaman ke-%(n)s: %(e)s") % {"n": nomor, "e": exc}
+        ) from None
+    yield from enumerate(siap, start=nomor + 1)
 
 
 def baca_iso(potongan: bytes) -> Record:
@@ -438,7 +463,8 @@ class BerkasMasuk:
     def rekaman(self) -> Iterator[tuple[int, Record]]:
         """Every record of a MARC file, read through a memory map (pages in and out)."""
         if self.jenis == "marcxml":
-            yield from rekaman_marc(self.jalur.read_bytes())
+            with open(self.jalur, "rb") as f:
+                yield from rekaman_marcxml(f)
             return
         if self.ukuran == 0:
             return

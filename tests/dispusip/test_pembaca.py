@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pymarc import parse_xml_to_array
 
 from dispusip import pembaca
 from dispusip.pembaca import BerkasGagal
@@ -166,6 +167,40 @@ def test_iso_ke_json_indikator_ganjil_dan_rusak_lewat_pymarc():
 def test_marcxml():
     rekaman = list(pembaca.rekaman_marc(_baca("contoh_MARC_XML.xml")))
     assert rekaman and rekaman[0][1]["245"] is not None
+    # Read as it streams, and the same records pymarc reads whole.
+    utuh = parse_xml_to_array(io.BytesIO(_baca("contoh_MARC_XML.xml")))
+    assert [r.as_dict() for _n, r in rekaman] == [r.as_dict() for r in utuh]
+
+
+def test_marcxml_dibaca_bertahap_dan_rusak_dilaporkan():
+    satu = (
+        '<record><leader>00000nam a2200000 a 4500</leader><controlfield tag="001">{n}'
+        '</controlfield><datafield tag="245" ind1="1" ind2="0"><subfield code="a">Judul {n}'
+        "</subfield></datafield></record>"
+    )
+    isi = (
+        '<?xml version="1.0" encoding="UTF-8"?><collection xmlns="http://www.loc.gov/MARC21/slim">'
+        + "".join(satu.format(n=n) for n in range(20000))
+        + "</collection>"
+    ).encode()
+
+    class Terbaca(io.BytesIO):
+        dibaca = 0
+
+        def read(self, n=-1):
+            hasil = super().read(n)
+            self.dibaca += len(hasil)
+            return hasil
+
+    f = Terbaca(isi)
+    rekaman = pembaca.rekaman_marcxml(f)
+    nomor, pertama = next(rekaman)
+    assert nomor == 1 and pertama["245"]["a"] == "Judul 0"
+    assert f.dibaca < len(isi)  # the first record came before the file was read whole
+    assert sum(1 for _ in rekaman) == 19999
+    rusak = pembaca.rekaman_marcxml(io.BytesIO(isi[: len(isi) // 2] + b"<record><oops"))
+    with pytest.raises(BerkasGagal, match="MARCXML tidak dapat dibaca setelah rekaman ke-"):
+        list(rusak)
 
 
 def test_marc_terpotong_dilaporkan():
