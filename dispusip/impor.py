@@ -159,8 +159,6 @@ class LookupBaru:
 class BagianPratinjau:
     judul: str
     berkas: str
-    kolom_dipakai: list[str]
-    kolom_diabaikan: list[str]
     kepala: list[str]  # the columns of the sample as it will be stored
     contoh: list[list[str]]
     jumlah: int | None = None
@@ -293,6 +291,11 @@ class Pengimpor(ABC):
     def lookup(self, sesi: Sesi) -> list[LookupBaru]:
         return []
 
+    def kolom(self, tabel: str) -> Iterable[str] | None:
+        """The columns (as kunci_kolom spells them) read from a table kind that is read
+        by its header; None when it is read by position (a template, SLiMS)."""
+        return None
+
     @abstractmethod
     def jalankan(self, sesi: Sesi) -> None: ...
 
@@ -386,6 +389,29 @@ def _tabel_milik(p: Pengimpor) -> set[str]:
     return set(p.tabel)
 
 
+def peta_kolom(b: pembaca.BerkasMasuk) -> tuple[list[str], list[str]] | None:
+    """(columns read, columns ignored) of a recognised file, as its header spells
+    them, for the preview; None when its importer reads it by position."""
+    for p in _pengimpor:
+        if b.tabel in _tabel_milik(p):
+            dibaca = p.kolom(b.tabel)
+            if dibaca is None:
+                return None
+            dibaca = set(dibaca)
+            # Reports put title rows above the header: the row that names the most
+            # columns the importer reads is the header.
+            kepala = max(
+                kepala_berkas(b) or [b.kepala],
+                key=lambda baris: sum(kunci_kolom(h) in dibaca for h in baris),
+            )
+            kepala = [h for h in kepala if h.strip()]
+            return (
+                [h for h in kepala if kunci_kolom(h) in dibaca],
+                [h for h in kepala if kunci_kolom(h) not in dibaca],
+            )
+    return None
+
+
 def pesan_tanpa_izin(nama: list[str]) -> str:
     return _("Anda tidak berwenang mengimpor: %(n)s.") % {"n": ", ".join(nama)}
 
@@ -470,6 +496,26 @@ def nama_tabel(nama_berkas: str) -> str:
     return kunci_kolom(re.sub(r"\.[A-Za-z0-9]+$", "", nama_berkas).replace("COMPOSED", ""))
 
 
+class _BarisTercatat(dict):
+    """A row that notes which of its columns the reader asked for (see perekam_kolom)."""
+
+    __slots__ = ("dibaca",)
+
+    def get(self, kunci, bawaan=None):
+        if kunci in self:
+            self.dibaca.add(kunci)
+        return super().get(kunci, bawaan)
+
+    def __getitem__(self, kunci):
+        self.dibaca.add(kunci)
+        return super().__getitem__(kunci)
+
+
+# Table kind -> the columns of its files its readers asked for, while a test checks
+# that what the importers declare (Pengimpor.kolom) is what they read.
+perekam_kolom: dict[str, set[str]] | None = None
+
+
 def baris_berkunci(
     berkas: pembaca.BerkasMasuk, penanda: Iterable[str] = ()
 ) -> Iterator[tuple[int, dict[str, str]]]:
@@ -486,10 +532,11 @@ def baris_berkunci(
             if penanda <= set(calon):
                 kepala = calon
             continue
-        yield (
-            nomor,
-            {h: (isi[i].strip() if i < len(isi) else "") for i, h in enumerate(kepala) if h},
-        )
+        baris = {h: (isi[i].strip() if i < len(isi) else "") for i, h in enumerate(kepala) if h}
+        if perekam_kolom is not None:
+            baris = _BarisTercatat(baris)
+            baris.dibaca = perekam_kolom.setdefault(berkas.tabel or berkas.nama, set())
+        yield nomor, baris
 
 
 def tanggal(sesi: Sesi, berkas: str, nomor: int, kolom: str, nilai: str):

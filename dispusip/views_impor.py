@@ -118,7 +118,7 @@ def _pratinjau(request, form, folder: Path, pengimpor) -> dict | None:
     return {
         "p": request.session[KUNCI],
         "cabang": d["cabang"],
-        "berkas": berkas,
+        "berkas": [(b, impor.peta_kolom(b) if b.tabel else None) for b in berkas],
         "tak_dikenal": tak_dikenal,
         "format": [impor.FORMAT[f] for f in impor.format_terdeteksi(dikenal)],
         "bagian": bagian,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -92,6 +92,43 @@ KOLOM_ANGGOTA = [
     ("status", "text"),
 ]
 DATA = [k for k, _t in KOLOM_ANGGOTA[10:]]
+
+# The columns read from each table kind that is read by its header: the preview
+# shows them against the file's header, and a test checks the readers ask for no
+# other. A reader tries several names for one value (Inlislite versions differ).
+KOLOM_DIBACA = {
+    "members": [
+        "id", "memberno", "fullname", "placeofbirth", "dateofbirth", "address", "addressnow",
+        "kelurahan", "kecamatan", "city", "nohp", "phone", "email", "identitytypeid",
+        "identityno", "sexid", "educationlevelid", "jobid", "jenisanggotaid",
+        "statusanggotaid", "institutionname", "registerdate", "enddate",
+    ],
+    "template_anggota": [
+        "noanggota", "nama", "tempatlahir", "tanggallahir", "jeniskelamin", "jenisidentitas",
+        "noidentitas", "alamat", "alamatsesuaiktp", "alamattempattinggalsekarang", "nohp",
+        "notelprumah", "alamatemail", "pekerjaan", "pendidikanterakhir", "namainstitusi",
+        "jenisanggota", "statusanggota", "tanggalpendaftaran", "tanggalakhirberlaku",
+        "tanggalberlakuakhir",
+    ],
+    "laporan_anggota": [
+        "tanggal", "nomeranggota", "anggota", "jeniskelamin", "tempattanggallahir",
+        "jenisidentitas", "nomeridentitas", "alamat", "kabupatenkota", "telepon", "email",
+        "jenisanggota", "pekerjaan", "pendidikan", "statuskeanggotaan", "tanggalakhirberlaku",
+    ],
+    "laporan_peminjaman": [
+        "tanggalpinjam", "tanggaljatuhtempo", "tanggaldikembalikan", "nomorinduk",
+        "nomoranggota",
+    ],
+    "collectionloanitems": [
+        "id", "loandate", "duedate", "actualreturn", "loanstatus", "collectionid", "memberid",
+    ],
+    "collectionloans": (),
+    "collectionloanextends": (),
+    "pelanggaran": ["id", "collectionloanitemid", "jumlahdenda", "paid", "memberid"],
+    "bookinglogs": ["memberid", "collectionid", "bookingdate", "bookingexpired"],
+    "memberguesses": ["id", "noanggota", "nama", "jeniskelaminid", "createdate"],
+    **dict.fromkeys(LOOKUP.values(), ("id", "jenisanggota", "nama", "name", "pekerjaan")),
+}  # fmt: skip
 
 
 k = impor.kunci_kolom
@@ -375,6 +412,9 @@ class PengimporSirkulasi(Pengimpor):
     tabel = tuple(FORMAT)
     TABEL_ANGGOTA = ("members", "template_anggota", "slims.member", "laporan_anggota")
 
+    def kolom(self, tabel: str) -> Sequence[str] | None:
+        return KOLOM_DIBACA.get(tabel)
+
     def format_tabel(self, tabel: str) -> str:
         return self.FORMAT[tabel]
 
@@ -457,8 +497,6 @@ class PengimporSirkulasi(Pengimpor):
             BagianPratinjau(
                 judul=str(self.entitas[ANGGOTA]),
                 berkas="",
-                kolom_dipakai=[],
-                kolom_diabaikan=[],
                 kepala=[
                     _("Nomor"),
                     _("Nama"),

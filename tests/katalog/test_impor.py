@@ -2,6 +2,7 @@
 all-or-nothing, partial, idempotent re-import, conflicts, union-catalogue
 matching, the merge queue, barcode collisions, lookups and copies from 990 $a."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -613,6 +614,12 @@ def test_pratinjau_layar_lalu_job(client, admin_dispusip, cabang, kategori, monk
     )  # fmt: skip
     html = r.content.decode()
     assert "Laskar pelangi" in html and "catalog_ruas" in html and "Koleksi Anak Lt. 2" in html
+    # The column mapping: what each file's importer reads, and what it leaves.
+    dibaca = re.findall(r'<td class="kolom-dibaca">([^<]*)</td>', html)
+    diabaikan = re.findall(r'<td class="kolom-diabaikan[^"]*">([^<]*)</td>', html)
+    koleksi = next(i for i, x in enumerate(dibaca) if "NomorBarcode" in x)
+    assert "Catalog_id" in dibaca[koleksi] and "Price" in dibaca[koleksi]
+    assert "RFID" in diabaikan[koleksi] and "Currency" in diabaikan[koleksi]
     r = client.post(reverse("impor_jalankan"), {"peta-0": str(kategori["anak"].pk)})
     job = Job.objects.get(kind="dispusip.impor")
     assert r.url == job.get_absolute_url()

@@ -441,3 +441,40 @@ def test_setiap_contoh_asli_terimpor(jalankan):  # noqa: F811
                  "sample_data_koleksi_AACR.xlsx"):  # fmt: skip
         hasil, _job = jalankan(IMPOR / nama, sumber=nama)
         assert hasil["galat"] == 0, nama
+
+
+def test_kolom_yang_dibaca_sesuai_yang_dinyatakan(jalankan, monkeypatch):  # noqa: F811
+    """The preview shows each file's columns as read or ignored from what the importers
+    declare (Pengimpor.kolom): importing the samples of every table kind read by its
+    header, the readers ask for no column their importer does not declare."""
+    from tests.katalog.test_impor import LOOKUP_KOLEKSI
+
+    dibaca: dict[str, set[str]] = {}
+    monkeypatch.setattr(impor, "perekam_kolom", dibaca)
+    besok = (timezone.localdate() + timedelta(days=3)).isoformat()
+    jalankan(
+        *KATALOG, IMPOR / "inlislite_catalog_subruas_COMPOSED.csv", *LOOKUP_KOLEKSI,
+        IMPOR / "inlislite_members_COMPOSED.csv",
+        IMPOR / "inlislite_collectionloanitems_COMPOSED.csv",
+        ("pelanggaran.csv", b"ID,CollectionLoanItem_id,JumlahDenda,Paid,Member_id\n1,55003,3000,0,30212\n"),
+        ("bookinglogs.csv", f"memberId,collectionId,bookingDate,bookingExpired\n0124031500007,120001,2024-03-20,{besok}\n".encode()),
+        ("memberguesses.csv", b"ID,NoAnggota,Nama,CreateDate,JenisKelamin_id\n1,0124031500007,SITI,2024-03-15,2\n"),
+        ("jenis_anggota.csv", b"ID,jenisanggota\n1,Umum\n"),
+        sebagian=True,
+    )  # fmt: skip
+    jalankan(IMPOR / "001_FormatAnggota.xlsx", sumber="Templat", sebagian=True)
+    jalankan(IMPOR / "inlislite_export_data_tag_COMPOSED.csv", sumber="Data tag", sebagian=True)
+    jalankan(
+        IMPOR / "slims_biblio_export_COMPOSED.csv", IMPOR / "slims_item_export_COMPOSED.csv",
+        sumber="SLiMS", sebagian=True,
+    )  # fmt: skip
+    jalankan(
+        ("Laporan_Buku_Induk.xls", laporan_html("Koleksi", BUKU_INDUK, [["1", "14-03-2024", "9/PJK", "Monograf", "Buku", "Judul", "", "", "", "", "2008", "", "", "", "", "", "", ""]])),
+        ("Laporan_Anggota.xls", laporan_html("Anggota", ANGGOTA, [["1", "15-03-2024", "77", "SITI", "Perempuan", "", "", "", "", "", "", "", "", "", "Umum", "", "", "Aktif", "", "0"]])),
+        ("Laporan_Peminjaman.xls", laporan_html("Peminjaman", PINJAM, [["1", "2024-03-15", "2024-03-22", "", "", "9/PJK", "Judul", "", "77", "SITI"]])),
+        sumber="Laporan", sebagian=True,
+    )  # fmt: skip
+    dinyatakan = {t: p.kolom(t) for p in impor.semua_pengimpor() for t in p.tabel}
+    assert len(dibaca) >= 15, sorted(dibaca)
+    for tabel, kolom in dibaca.items():
+        assert dinyatakan[tabel] is not None and kolom <= set(dinyatakan[tabel]), tabel
