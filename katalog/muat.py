@@ -246,7 +246,13 @@ class PemuatKatalog:
                 baru.append(r)
                 continue
             id_tujuan, sidik_lama, diimpor, diubah, nomor_kontrol = lama
-            if sidik_lama == r.sidik:
+            if sidik_lama.startswith(services.GABUNG):
+                # Attached to a record another source (or staff) described: this
+                # source's later changes never rewrite it; its items still go there.
+                baris.append(
+                    self._baris(r, "tetap", id_tujuan, sidik=services.sidik_gabung(r.sidik))
+                )
+            elif sidik_lama == r.sidik:
                 baris.append(self._baris(r, "tetap", id_tujuan))
             elif diubah > diimpor:
                 baris.append(self._baris(r, "konflik", id_tujuan))
@@ -346,7 +352,7 @@ class PemuatKatalog:
                 k["kunci_cocok"]
             )
             if sama is not None:
-                baris.append(self._baris(r, "digabung", sama))
+                baris.append(self._baris(r, "digabung", sama, sidik=services.sidik_gabung(r.sidik)))
             else:
                 dibuat.append((r, judul.get(k["kunci_judul"])))
         self._nomori([r for r, _calon in dibuat])
@@ -431,8 +437,8 @@ class PemuatKatalog:
             return iter([pk for (pk,) in c.fetchall()])
 
     def _baris(self, r: RekamanSiap, hasil: str, id_tujuan: int | None, *, data: bool = False,
-               calon: int | None = None) -> list:  # fmt: skip
-        awal = [r.nomor, r.berkas, r.tabel, r.id_sumber, r.sidik, hasil, id_tujuan, calon]
+               calon: int | None = None, sidik: str | None = None) -> list:  # fmt: skip
+        awal = [r.nomor, r.berkas, r.tabel, r.id_sumber, sidik or r.sidik, hasil, id_tujuan, calon]
         if not data:
             return [*awal, None, *([None] * len(KOLOM_DATA))]
         return [*awal, *r.data]

@@ -15,6 +15,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pymarc import Field, Record
@@ -42,6 +44,16 @@ IZIN_TAMBAH_KATALOG = "katalog.add_katalog"
 IZIN_EKSEMPLAR = "katalog.change_eksemplar"
 # The source tables whose rows became catalogue records (katalog.impor).
 TABEL_IMPOR_KATALOG = ("marc", "catalogs", "template.koleksi", "slims.biblio", "laporan.buku_induk")
+# A source record attached to a record it did not make (matched by ISBN, or merged
+# from the queue) keeps its fingerprint in the import map with this first character:
+# the source's later changes never rewrite the record it shares.
+GABUNG = "+"
+
+
+def sidik_gabung(sidik: str) -> str:
+    return GABUNG + sidik[1:]  # the map's column holds exactly a sha256 in hex
+
+
 KOLOM_AUDIT = ("judul", "pengarang_teks", "penerbit", "tahun_terbit", "isbn", "nomor_panggil")
 
 
@@ -746,7 +758,7 @@ def gabungkan_katalog(calon: CalonGabung, *, oleh: Pengguna, ip: str | None = No
                     **{rel.field.name: ada}
                 )
         PetaImpor.objects.filter(id_tujuan=baru.pk, tabel__in=TABEL_IMPOR_KATALOG).update(
-            id_tujuan=ada.pk
+            id_tujuan=ada.pk, sidik=Concat(Value(GABUNG), Substr("sidik", 2))
         )
         # Candidates that pointed at the imported record now point at the survivor,
         # unless that pair is already queued (then the duplicate goes).

@@ -186,6 +186,13 @@ def test_sumber_lain_dengan_isbn_sama_digabung(jalankan):
     )
     assert hasil["katalog.digabung"] == 1 and Katalog.objects.count() == 1
     assert Eksemplar.objects.filter(katalog__judul__startswith="Laskar").count() == 2
+    # The attached source's later changes never rewrite the record it shares.
+    hasil, _job = jalankan(
+        mrc(rekaman("Laskar Pelangi edisi SLiMS", "INLIS1", isbn="0-306-40615-2", induk=["B1"])),
+        sumber="SLiMS RPTRA Kalijodo",
+    )
+    assert hasil["katalog.tetap"] == 1 and not hasil.get("katalog.diperbarui")
+    assert Katalog.objects.get().judul == "Laskar pelangi" and Eksemplar.objects.count() == 2
 
 
 def test_judul_pengarang_sama_tahun_beda_masuk_antrean_gabung(jalankan):
@@ -699,8 +706,17 @@ def test_antrean_gabung_menggabungkan_atau_memisahkan(jalankan, client, admin_di
     assert not Katalog.objects.filter(nomor_kontrol="X1").exists()
     laskar = Katalog.objects.get(nomor_kontrol="INLIS1")
     assert set(laskar.eksemplar.values_list("nomor_induk", flat=True)) == {"A1", "B1"}
-    # A re-import of the merged record from that source updates the surviving one.
+    # The merged record's source now maps to the survivor, and its re-import attaches
+    # there without rewriting it (the survivor is the union record).
     assert PetaImpor.objects.get(id_sumber="X1").id_tujuan == laskar.pk
+    hasil, _job = jalankan(
+        mrc(rekaman("Laskar pelangi (ubah)", "X1", tahun_terbit="2015", induk=["B1"])),
+        sumber="Lain",
+    )
+    assert (
+        hasil["katalog.tetap"] == 1 and Katalog.objects.get(pk=laskar.pk).judul == "Laskar pelangi"
+    )
+    assert laskar.eksemplar.count() == 2
     lain = CalonGabung.objects.get(status="menunggu")
     client.post(reverse("katalog:putuskan_gabung", args=[lain.pk, "pisah"]))
     lain.refresh_from_db()
