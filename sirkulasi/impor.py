@@ -1233,14 +1233,50 @@ def _kelompok(anggota: Anggota, pada: date) -> str:
     return _kelompok_usia(anggota, pada)
 
 
+def _lunas(r: dict) -> bool:
+    return (r.get("paid") or "").strip().casefold() in ("1", "true", "ya", "y", "t")
+
+
+def _denda_lunas_di_sumber(sesi: Sesi, b, batch: list[tuple[int, dict]]) -> None:
+    """Fines imported unpaid that the source has since been paid: settled here too,
+    as waived with a note (the money went to the source's till, not the portal's),
+    unless the member has paid some of it at a portal desk meanwhile."""
+    peta = _peta_ids(sesi, "pelanggaran", {_id_baris(n, r) for n, r in batch})
+    denda = Denda.objects.in_bulk(set(peta.values()))
+    lunas = []
+    for nomor, r in batch:
+        d = denda.get(peta.get(_id_baris(nomor, r)))
+        if d is None:
+            continue  # paid before it was ever imported: the source's accounts only
+        if d.sisa <= 0:
+            sesi.catat(DENDA, "tetap")
+            continue
+        if d.dibayar or d.dibebaskan:
+            sesi.masalah(
+                b.nama,
+                nomor,
+                "Paid",
+                r.get("paid"),
+                _("Lunas di sumber, tetapi sebagian sudah dibayar di portal; periksa."),
+                PERINGATAN,
+            )
+            sesi.catat(DENDA, "konflik")
+            continue
+        d.dibebaskan = d.jumlah
+        d.keterangan = (f"{d.keterangan}; " + _("lunas di %(s)s") % {"s": sesi.sumber.nama}).lstrip(
+            "; "
+        )[:255]
+        lunas.append(d)
+    Denda.objects.bulk_update(lunas, ["dibebaskan", "keterangan"])
+    sesi.catat(DENDA, "diperbarui", len(lunas))
+
+
 def _denda(sesi: Sesi, b) -> None:
-    """Unpaid fines only (paid ones are already in the source's accounts)."""
-    for batch in _per_batch(sesi, b):
-        batch = [
-            (n, r)
-            for n, r in batch
-            if (r.get("paid") or "").strip().casefold() not in ("1", "true", "ya", "y", "t")
-        ]
+    """Unpaid fines (paid ones are already in the source's accounts); one imported
+    unpaid and paid at the source since is settled here too."""
+    for semua in _per_batch(sesi, b):
+        _denda_lunas_di_sumber(sesi, b, [(n, r) for n, r in semua if _lunas(r)])
+        batch = [(n, r) for n, r in semua if not _lunas(r)]
         sudah = _sudah(sesi, "pelanggaran", {_id_baris(n, r) for n, r in batch})
         anggota = _anggota_sumber(sesi, {id_bersih(r.get("memberid", "")) for _n, r in batch})
         pinjam = _peta_ids(

@@ -259,6 +259,15 @@ def test_denda_reservasi_dan_kunjungan(jalankan, cabang):  # noqa: F811
     assert hasil["denda.dibuat"] == 1 and hasil["denda.ditolak"] == 1
     d = Denda.objects.get()
     assert d.sisa == 3000 and d.anggota.nomor == "0124031500008" and d.peminjaman is not None
+    # Paid at the source since: settled here too, with a note.
+    hasil, _job = jalankan(
+        ("pelanggaran.csv", denda.replace(b"3000,0,30212", b"3000,1,30212")), sebagian=True
+    )
+    assert hasil["denda.diperbarui"] == 1
+    d.refresh_from_db()
+    assert (
+        d.sisa == 0 and d.dibayar == 0 and "lunas di Inlislite Sudin Jakarta Barat" in d.keterangan
+    )
     r = Reservasi.objects.get()
     assert r.anggota.nomor == "0124031500007" and r.status == "menunggu"
     assert Kunjungan.objects.count() == 2
