@@ -220,6 +220,7 @@ class Sesi:
     # Which of the importers that run is running (index, how many): each counts its
     # own steps, and the bar covers them one after the other, never going back.
     _bagian: tuple[int, int] = (0, 1)
+    _persen: float = 0.0
 
     def tabel(self, kode: str) -> list[pembaca.BerkasMasuk]:
         return [b for b in self.berkas if b.tabel == kode]
@@ -245,6 +246,8 @@ class Sesi:
         nomor, dari = self._tahap
         ke, banyak = self._bagian
         persen = (ke + (nomor - 1 + min(1.0, selesai / max(total, 1))) / dari) / banyak
+        # A reader's estimate may start over (a second kind of file): never back.
+        persen = self._persen = max(persen, self._persen)
         if self.job is not None:
             # An import's steps have no common unit: the bar shows a percentage.
             self.job.laporkan(int(persen * 1000), 1000, pesan)

@@ -686,7 +686,11 @@ class PengimporKatalog(Pengimpor):
             # staging as they come, so memory stays flat whatever the size of the file.
             pemuat.tambah_eksemplar(baca.ambil_tertunda())
             n += len(batch)
-            sesi.maju(0, 1, _("%(n)s rekaman dibaca…") % {"n": f"{n:,}".replace(",", ".")})
+            sesi.maju(
+                baca.dibaca,
+                baca.total,
+                _("%(n)s rekaman dibaca…") % {"n": f"{n:,}".replace(",", ".")},
+            )
         sesi.tahap(2, 3, _("Membaca eksemplar…"))
         baca.muat_990(pemuat)
         pemuat.tambah_eksemplar(baca.eksemplar())
@@ -704,9 +708,13 @@ class BacaKatalog:
         self._tertunda: list[EksemplarMasuk] = []  # items read with their records
         self._kode_slims: list[tuple[str, int, str, str]] = []
         self._ada_990 = False
+        # How far the reading is, for the progress bar: bytes of an ISO 2709 file,
+        # records of the tables (counted once PostgreSQL has them).
+        self.dibaca, self.total = 0, 0
 
     def rekaman(self) -> Iterator[RekamanMasuk]:
         sesi = self.sesi
+        self.total = sum(b.ukuran for b in sesi.tabel("marc") if b.jenis == "marc21")
         for b in sesi.tabel("marc"):
             yield from self._dari_marc(sesi, b)
         if sesi.ada("catalogs", "catalog_ruas"):
@@ -731,6 +739,7 @@ class BacaKatalog:
         try:
             if b.jenis == "marc21":
                 for nomor, potongan in b.potongan():
+                    self.dibaca += len(potongan)
                     yield RekamanMasuk("marc", "", b.nama, nomor, iso=potongan)
             else:
                 for nomor, record in b.rekaman():
@@ -847,6 +856,9 @@ class BacaKatalog:
         """Each catalog's fields in order (with their subfields when subruas was given),
         one row per record: PostgreSQL has grouped the ruas and their subruas."""
         kolom = ", ".join(f"'{k}', coalesce(btrim(c.{k}), '')" for k in KOLOM_CATALOGS)
+        with connection.cursor() as c:
+            c.execute("SELECT count(*) FROM stg_catalogs")
+            self.dibaca, self.total = 0, c.fetchone()[0]
         with connection.connection.cursor(name="rakit_katalog") as c:
             c.itersize = 2000
             c.execute(
@@ -858,6 +870,7 @@ class BacaKatalog:
                 """
             )
             for cid, nomor, berkas, tag, ind1, ind2, nilai, sub, catalogs in c:
+                self.dibaca += 1
                 # The arrays go to the worker process as they are: it zips them.
                 yield RekamanMasuk("catalogs", cid, berkas, nomor,
                                    ruas_larik=(tag, ind1, ind2, nilai, sub) if tag else None,

@@ -574,6 +574,11 @@ class MuatAnggota:
 
     def jalankan(self, baris: Iterator[tuple[str, int, dict]]) -> None:
         n = 0
+        total = sum(
+            b.perkiraan_baris()
+            for b in self.sesi.berkas
+            if b.tabel in PengimporSirkulasi.TABEL_ANGGOTA
+        )
         for batch in impor.per_batch(baris):
             impor.salin("stg_anggota", [k for k, _t in KOLOM_ANGGOTA], self._batch(batch))
             if not n:
@@ -582,7 +587,7 @@ class MuatAnggota:
                 with connection.cursor() as c:
                     c.execute("ANALYZE stg_anggota (id_sumber, nomor)")
             n += len(batch)
-            self.sesi.maju(0, 1, _("%(n)s anggota dibaca…") % {"n": f"{n:,}".replace(",", ".")})
+            self.sesi.maju(n, total, _("%(n)s anggota dibaca…") % {"n": f"{n:,}".replace(",", ".")})
         self._gabungkan()
 
     def _batch(self, batch: list[tuple[str, int, dict]]) -> list[list]:

@@ -57,6 +57,40 @@ def test_impor_tabel_inlislite_dengan_pemetaan_kategori(
     assert Eksemplar.objects.get(barcode="00000120003").kategori == kategori["anak"]
 
 
+def test_kemajuan_impor_besar_terlihat_selama_berjalan(
+    page, live_server, celery_worker, admin_dispusip, kategori, tmp_path
+):
+    """A large MARC file: the bar moves while the import runs (all-or-nothing, so
+    nothing is committed yet), then the result page."""
+    from tests.katalog.test_impor import berkas, rekaman
+
+    jalur = tmp_path / "ekspor_besar.mrc"
+    jalur.write_bytes(berkas(*(rekaman(f"Judul {n}", f"INLIS{n:015d}") for n in range(30000))))
+    masuk(page, live_server, admin_dispusip.username, PASSWORD)
+    page.goto(f"{live_server.url}/staf/impor/")
+    page.get_by_label("Berkas").set_input_files(str(jalur))
+    page.get_by_label("Nama sumber").fill("Inlislite Sudin Jakarta Utara")
+    page.get_by_label("Cabang tujuan").select_option(label="Perpustakaan Jakarta Cikini")
+    page.get_by_role("button", name="Pratinjau").click()
+    page.get_by_role("button", name="Jalankan impor").click()
+    expect(page).to_have_url(re.compile(r"/staf/job/\d+/$"))
+    page.wait_for_function(
+        """() => {
+            const bar = document.querySelector('[role="progressbar"]');
+            const v = bar && Number(bar.getAttribute("aria-valuenow"));
+            return v > 0 && v < 100;
+        }""",
+        timeout=60_000,
+        polling=100,
+    )
+    page.screenshot(path=str(SHOTS / "impor-berjalan.png"), full_page=True)
+    assert not Katalog.objects.exists()  # one transaction: nothing visible until the end
+    expect(page.locator("#status-job")).to_have_attribute(
+        "data-status", "succeeded", timeout=120_000
+    )
+    assert Katalog.objects.count() == 30000
+
+
 def test_katalogisasi_memutuskan_antrean_gabung(page, live_server, admin_dispusip, buat_rekaman):
     from katalog.models import CalonGabung
 

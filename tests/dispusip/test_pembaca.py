@@ -265,3 +265,16 @@ def test_semua_sampel_tabel_terbaca():
         if path.suffix in (".csv", ".xlsx"):
             rows = list(pembaca.dengan_kepala(pembaca.baris(path.name, path.read_bytes())))
             assert rows, path.name
+
+
+def test_perkiraan_baris_untuk_bilah_kemajuan(tmp_path):
+    csv = tmp_path / "a.csv"
+    csv.write_bytes(b"ID,Nama\r\n" + b"".join(b"%d,x\r\n" % i for i in range(1000)))
+    assert pembaca.BerkasMasuk("a.csv", csv).perkiraan_baris() == 1001
+    html = tmp_path / "b.xls"
+    html.write_bytes(b"<html><table>" + b"<TR><td>1</td></TR>" * 7 + b"</table></html>")
+    assert pembaca.BerkasMasuk("b.xls", html).perkiraan_baris() == 7
+    xlsx = DATA / "impor" / "001_FormatAnggota.xlsx"
+    assert pembaca.BerkasMasuk(xlsx.name, xlsx).perkiraan_baris() >= 3
+    marc = DATA / "contoh_MARC_MRC.mrc"
+    assert pembaca.BerkasMasuk(marc.name, marc).perkiraan_baris() == 0
