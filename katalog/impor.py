@@ -426,6 +426,7 @@ class Pemeta:
         self.cabang_nama = {c.nama.casefold(): c.pk for c in self.cabang.values()}
         self.cabang_nama.update({c.kode.casefold(): c.pk for c in self.cabang.values()})
         self.lokasi: dict[tuple[int, str], int] = {}
+        self._dilaporkan: set[tuple[str, str]] = set()
 
     def id_kategori(self, nama: str, berkas: str = "", nomor: int = 0) -> int:
         return self.kategori.id(nama, berkas, nomor) or self.kategori_umum
@@ -459,28 +460,48 @@ class Pemeta:
             self.lokasi[kunci] = Lokasi.objects.get_or_create(cabang_id=cabang_id, nama=nama)[0].pk
         return self.lokasi[kunci]
 
-    @staticmethod
-    def sumber(nama: str) -> str:
-        n = (nama or "").casefold()
+    def sumber(self, nama: str, berkas: str = "", nomor: int = 0) -> str:
+        n = (nama or "").strip().casefold()
         if n in ("2",) or any(x in n for x in ("hadiah", "hibah", "sumbang", "prize", "grant")):
             return SumberPerolehan.HADIAH
         if any(x in n for x in ("serah", "deposit", "kckr")):
             return SumberPerolehan.SERAH_SIMPAN
         if "tukar" in n:
             return SumberPerolehan.TUKAR
+        if n and n != "1" and not any(x in n for x in ("beli", "purchase", "buy", "pengadaan")):
+            self._tak_dikenal(
+                berkas, nomor, _("Sumber perolehan"), nama, SumberPerolehan.BELI.label
+            )
         return SumberPerolehan.BELI
 
-    @staticmethod
-    def status(nama: str) -> str:
-        n = (nama or "").casefold()
+    def status(self, nama: str, berkas: str = "", nomor: int = 0) -> str:
+        n = (nama or "").strip().casefold()
         if any(x in n for x in ("hilang", "missing", "mis")):
             return StatusEksemplar.HILANG
         if any(x in n for x in ("rusak", "perbaikan", "repair")) or n == "r":
             return StatusEksemplar.PERBAIKAN
         if any(x in n for x in ("hapus", "weed", "dihapus")):
             return StatusEksemplar.DIHAPUS
+        dikenal = ("tersedia", "available", "ada", "baik", "pinjam", "loan", "on shelf")
+        if n and n not in ("1", "5", "0") and not any(x in n for x in dikenal):
+            self._tak_dikenal(berkas, nomor, _("Status"), nama, StatusEksemplar.TERSEDIA.label)
         # "Dipinjam": the loan itself comes with circulation's tables.
         return StatusEksemplar.TERSEDIA
+
+    def _tak_dikenal(self, berkas: str, nomor: int, kolom: str, nama: str, jadi: str) -> None:
+        """A value the portal has no word for, reported once at its first row."""
+        if (kolom, nama) in self._dilaporkan:
+            return
+        self._dilaporkan.add((kolom, nama))
+        self.sesi.masalah(
+            berkas,
+            nomor,
+            kolom,
+            nama,
+            _("Nilai ini tidak dikenali; dianggap “%(j)s” untuk semua baris dengannya.")
+            % {"j": jadi},
+            PERINGATAN,
+        )
 
     def unit(self, cabang_id: int) -> int:
         return self.cabang[cabang_id].unit_id
@@ -998,9 +1019,9 @@ class BacaKatalog:
             nomor_panggil=c[15] or c[34],
             harga=_harga(sesi, berkas, nomor, "HARGA", c[8]),
             tanggal_terima=_tanggal(sesi, berkas, nomor, "TGL PENGADAAN", c[1]),
-            sumber=p.sumber(c[5]),
+            sumber=p.sumber(c[5], berkas, nomor),
             lokasi_id=p.id_lokasi(cabang, c[10]),
-            status=p.status(c[14]),
+            status=p.status(c[14], berkas, nomor),
             data={"baris": c[:16]},
         )
 
@@ -1070,7 +1091,7 @@ class BacaKatalog:
                         tanggal_terima=_tanggal(
                             sesi, b.nama, nomor, "Tanggal Pengadaan", r.get("tanggalpengadaan", "")
                         ),
-                        sumber=p.sumber(r.get("jenissumberperolehan", "")),
+                        sumber=p.sumber(r.get("jenissumberperolehan", ""), b.nama, nomor),
                         perlu_verifikasi=True,
                         catatan=_(
                             "Dari laporan Buku Induk: barcode dianggap sama dengan nomor induk."
@@ -1151,9 +1172,9 @@ class BacaKatalog:
                 tanggal_terima=_tanggal(
                     sesi, berkas_i, nomor_i, "received_date", r.get("receiveddate", "")
                 ),
-                sumber=p.sumber(r.get("source", "")),
+                sumber=p.sumber(r.get("source", ""), berkas_i, nomor_i),
                 lokasi_id=p.id_lokasi(cabang, r.get("site", "")),
-                status=p.status(r.get("itemstatusname", "")),
+                status=p.status(r.get("itemstatusname", ""), berkas_i, nomor_i),
                 data=r or {"kode": kode},
             )
         for kode, (nomor, berkas, _r) in rinci.items():
@@ -1260,7 +1281,8 @@ class BacaKatalog:
                 [perpus, lokasi, kategori, sumber, status, cabang, p.unit(cabang),
                  p.id_lokasi(cabang, n("locations", lokasi, berkas, nomor)),
                  p.id_kategori(n("collectioncategorys", kategori, berkas, nomor), berkas, nomor),
-                 p.sumber(n("collectionsources", sumber, berkas, nomor)), p.status(nama_status)]
+                 p.sumber(n("collectionsources", sumber, berkas, nomor), berkas, nomor),
+                 p.status(nama_status, berkas, nomor)]
             )  # fmt: skip
         impor.buat_staging(
             "stg_peta_koleksi",

@@ -440,6 +440,33 @@ def _koleksi(*baris: str) -> tuple[str, bytes]:
     return ("collections.csv", (KOLEKSI_KEPALA + "".join(f"{b}\n" for b in baris)).encode())
 
 
+def test_sumber_dan_status_tak_dikenal_dilaporkan_sekali(jalankan):
+    """An acquisition source or item status the portal has no word for is named once,
+    with what it became, not silently turned into "Pembelian" / "Tersedia"."""
+    lookup = [
+        x for x in LOOKUP_KOLEKSI if x[0] not in ("collectionsources.csv", "collectionstatus.csv")
+    ]
+    isi = _koleksi(
+        "1,B1,I1,,,,45871,1,2,1,1,1,x",
+        "2,B2,I2,,,,45871,1,2,1,1,2,x",
+        "3,B3,I3,,,,45873,1,2,1,2,1,x",
+    )
+    hasil, job = jalankan(
+        IMPOR / "inlislite_catalogs_COMPOSED.csv", IMPOR / "inlislite_catalog_ruas_COMPOSED.csv",
+        isi, *lookup,
+        ("collectionsources.csv", b"ID,Name\n1,Proyek Dinas\n2,Pembelian\n"),
+        ("collectionstatus.csv", b"ID,Name\n1,Dalam pengolahan\n2,Tersedia\n"),
+    )  # fmt: skip
+    assert hasil["eksemplar.dibuat"] == 3
+    e = Eksemplar.objects.get(barcode="B1")
+    assert (e.sumber, e.status) == ("beli", "tersedia")
+    laporan = job.result_file.read().decode("utf-8-sig").splitlines()
+    tak_dikenal = [x for x in laporan if "Nilai ini tidak dikenali" in x]
+    assert len(tak_dikenal) == 2
+    assert any("Proyek Dinas" in x and "Pembelian" in x for x in tak_dikenal)
+    assert any("Dalam pengolahan" in x and "Tersedia" in x for x in tak_dikenal)
+
+
 def test_collections_dipetakan_berbasis_himpunan(jalankan, cabang, kategori):
     """Items from collections: branch, shelf location, category, source and status
     as the lookups and the administrator's choices say; prices and dates read as

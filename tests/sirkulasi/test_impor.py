@@ -487,3 +487,39 @@ def test_kolom_yang_dibaca_sesuai_yang_dinyatakan(jalankan, monkeypatch):  # noq
     assert len(dibaca) >= 15, sorted(dibaca)
     for tabel, kolom in dibaca.items():
         assert dinyatakan[tabel] is not None and kolom <= set(dinyatakan[tabel]), tabel
+
+
+@pytest.mark.parametrize(
+    ("berkas", "harapan"),
+    [
+        (["contoh_MARC_XML.xml"], {"katalog.dibuat": 1}),
+        (["inlislite_catalogs_COMPOSED.csv"], {"katalog.dibuat": 3}),
+        (["inlislite_catalog_ruas_COMPOSED.csv"], {"katalog.dibuat": 1}),
+        (
+            ["inlislite_catalogs_COMPOSED.csv", "inlislite_catalog_ruas_COMPOSED.csv",
+             "inlislite_catalog_subruas_COMPOSED.csv", "inlislite_collections_COMPOSED.csv",
+             "inlislite_members_COMPOSED.csv", "inlislite_collectionloanitems_COMPOSED.csv"],
+            {"katalog.dibuat": 3, "eksemplar.dibuat": 3, "anggota.dibuat": 3,
+             "peminjaman.dibuat": 3},
+        ),
+        (["inlislite_export_data_tag_COMPOSED.csv"], {"katalog.dibuat": 1}),
+        (["inlislite_laporan_buku_induk_COMPOSED.csv"], {"katalog.dibuat": 1, "eksemplar.dibuat": 1}),
+        (["001_FormatAnggota.xlsx"], {"anggota.dibuat": 2}),
+        (["001_FormatAnggota.csv"], {"anggota.dibuat": 2}),
+        (["001_FormatAnggota_older_variant.xlsx"], {"anggota.dibuat": 1}),
+        (["001_FormatAnggota_older_variant.csv"], {"anggota.dibuat": 1}),
+        (["sample_data_koleksi_AACR.xlsx"], {"katalog.dibuat": 1, "eksemplar.dibuat": 1}),
+        (["sample_data_koleksi_AACR.csv"], {"katalog.dibuat": 1, "eksemplar.dibuat": 1}),
+        (["slims_biblio_export_COMPOSED.csv", "slims_item_export_COMPOSED.csv"],
+         {"katalog.dibuat": 2, "eksemplar.dibuat": 1}),
+        (["slims_member_export_COMPOSED.csv"], {"anggota.dibuat": 1}),
+    ],
+)  # fmt: skip
+def test_setiap_contoh_terimpor(jalankan, berkas, harapan):  # noqa: F811
+    """Every sample, real or composed, imports as it is, all or nothing: at least
+    what it holds is created, and a second run changes nothing."""
+    hasil, _job = jalankan(*(IMPOR / n for n in berkas), sumber=berkas[0])
+    for kunci, paling_sedikit in harapan.items():
+        assert hasil.get(kunci, 0) >= paling_sedikit, (kunci, hasil)
+    ulang, _job = jalankan(*(IMPOR / n for n in berkas), sumber=berkas[0])
+    assert not any(ulang.get(k) for k in ulang if k.endswith((".dibuat", ".diperbarui"))), ulang
