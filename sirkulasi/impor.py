@@ -1070,18 +1070,9 @@ def _pinjaman_batch(sesi: Sesi, b, batch: list[tuple[int, dict]]) -> None:
             continue
         sudah.add(id_sumber)
         if id_sumber in lama:
-            status = (r.get("loanstatus") or "").casefold()
-            kembali = _waktu(sesi, b.nama, nomor, "ActualReturn", r.get("actualreturn", ""))
-            tempo = _tanggal(sesi, b.nama, nomor, "DueDate", r.get("duedate", ""))
-            if status in ("loan", "dipinjam", "") and kembali is None:
-                hasil = _bandingkan_pinjaman(
-                    lama[id_sumber], tempo or lama[id_sumber].jatuh_tempo, None, ubah
-                )
-            else:
-                pinjam = _waktu(sesi, b.nama, nomor, "LoanDate", r.get("loandate", ""))
-                hasil = _bandingkan_pinjaman(
-                    lama[id_sumber], tempo, kembali or pinjam or timezone.now(), ubah
-                )
+            pinjam, tempo, kembali = _tanggal_pinjaman(sesi, b, nomor, r)
+            tempo = tempo or lama[id_sumber].jatuh_tempo
+            hasil = _bandingkan_pinjaman(lama[id_sumber], tempo, kembali, ubah)
             _pinjaman_diimpor_ulang(sesi, b, nomor, "LoanStatus", r.get("loanstatus", ""), hasil)
             continue
         a = anggota.get(id_bersih(r.get("memberid", "")))
@@ -1098,11 +1089,9 @@ def _pinjaman_batch(sesi: Sesi, b, batch: list[tuple[int, dict]]) -> None:
             )
             sesi.catat(PINJAM, "ditolak")
             continue
-        status = (r.get("loanstatus") or "").casefold()
-        kembali = _waktu(sesi, b.nama, nomor, "ActualReturn", r.get("actualreturn", ""))
-        terbuka = status in ("loan", "dipinjam", "") and kembali is None
-        pinjam = _waktu(sesi, b.nama, nomor, "LoanDate", r.get("loandate", "")) or timezone.now()
-        tempo = _tanggal(sesi, b.nama, nomor, "DueDate", r.get("duedate", "")) or pinjam.date()
+        pinjam, tempo, kembali = _tanggal_pinjaman(sesi, b, nomor, r)
+        tempo = tempo or pinjam.date()
+        terbuka = kembali is None
         if terbuka and e[0] in sedang:
             sesi.masalah(
                 b.nama,
@@ -1113,7 +1102,7 @@ def _pinjaman_batch(sesi: Sesi, b, batch: list[tuple[int, dict]]) -> None:
             )
             sesi.catat(PINJAM, "ditolak")
             continue
-        baru.append(_peminjaman(a, e, pinjam, tempo, None if terbuka else (kembali or pinjam)))
+        baru.append(_peminjaman(a, e, pinjam, tempo, kembali))
         peta.append(id_sumber)
         if terbuka:
             sedang.add(e[0])
@@ -1121,6 +1110,21 @@ def _pinjaman_batch(sesi: Sesi, b, batch: list[tuple[int, dict]]) -> None:
     _simpan(sesi, PINJAM, "collectionloanitems", baru, peta)
     katalog_services.tandai_dipinjam_impor(dipinjam)
     ubah.simpan()
+
+
+def _tanggal_pinjaman(
+    sesi: Sesi, b, nomor: int, r: dict
+) -> tuple[datetime, date | None, datetime | None]:
+    """A collectionloanitems row's loan time, due date (None when missing) and return
+    time: None while open (Loan/Dipinjam and no ActualReturn), else the return or,
+    lacking one, the loan time."""
+    pinjam = _waktu(sesi, b.nama, nomor, "LoanDate", r.get("loandate", "")) or timezone.now()
+    tempo = _tanggal(sesi, b.nama, nomor, "DueDate", r.get("duedate", ""))
+    kembali = _waktu(sesi, b.nama, nomor, "ActualReturn", r.get("actualreturn", ""))
+    status = (r.get("loanstatus") or "").casefold()
+    if status in ("loan", "dipinjam", "") and kembali is None:
+        return pinjam, tempo, None
+    return pinjam, tempo, kembali or pinjam
 
 
 def _peminjaman(a: Anggota, e: tuple, pinjam: datetime, tempo: date, kembali) -> Peminjaman:
