@@ -1336,49 +1336,81 @@ def _id_reservasi(r: dict) -> str:
 
 
 def _reservasi(sesi: Sesi, b) -> None:
-    """Open holds: bookings that have not expired, queued in booking order. Only the
-    open ones are kept to be sorted; the log of expired bookings is passed over."""
+    """Open holds: bookings that have not expired, queued by their booking time (the
+    queue's order). A booking an earlier import brought in that has since expired at
+    the source expires here too, unless the portal has already set a copy aside for
+    it (a conflict to review); the log of other expired bookings is passed over."""
     hari_ini = timezone.localdate()
-    terbuka = []
-    for nomor, r in _baris(b):
-        kadaluwarsa = _tanggal(sesi, b.nama, nomor, "bookingExpired", r.get("bookingexpired", ""))
-        if kadaluwarsa is None or kadaluwarsa >= hari_ini:
-            terbuka.append((nomor, r))
-    terbuka.sort(key=lambda x: x[1].get("bookingdate", ""))
-    for batch in impor.per_batch(terbuka):
-        sudah = _sudah(sesi, "bookinglogs", {_id_reservasi(r) for _n, r in batch})
-        anggota = _nomor_sumber(sesi, {r.get("memberid", "") for _n, r in batch})
-        eksemplar = _eksemplar(sesi, {id_bersih(r.get("collectionid", "")) for _n, r in batch})
-        baru, peta = [], []
+    for batch in _per_batch(sesi, b):
+        terbuka, lewat = [], []
         for nomor, r in batch:
-            id_sumber = _id_reservasi(r)
-            if id_sumber in sudah:
-                sesi.catat(RESERVASI, "tetap")
-                continue
-            a = anggota.get(r.get("memberid", ""))
-            e = eksemplar.get(id_bersih(r.get("collectionid", "")))
-            if a is None or e is None:
-                sesi.masalah(
-                    b.nama,
-                    nomor,
-                    "memberId" if a is None else "collectionId",
-                    r.get("memberid") if a is None else r.get("collectionid"),
-                    _("Reservasi menunjuk anggota atau eksemplar yang tidak ada."),
-                )
-                sesi.catat(RESERVASI, "ditolak")
-                continue
-            baru.append(
-                Reservasi(
-                    anggota_id=a.pk,
-                    katalog_id=e[1],
-                    cabang_ambil_id=e[2],
-                    dibuat=_waktu(sesi, b.nama, nomor, "bookingDate", r.get("bookingdate", ""))
-                    or timezone.now(),
-                )
+            akhir = _tanggal(sesi, b.nama, nomor, "bookingExpired", r.get("bookingexpired", ""))
+            (lewat if akhir is not None and akhir < hari_ini else terbuka).append((nomor, r))
+        _reservasi_lewat(sesi, b, lewat)
+        _reservasi_terbuka(sesi, b, terbuka)
+
+
+def _reservasi_lewat(sesi: Sesi, b, batch: list[tuple[int, dict]]) -> None:
+    peta = _peta_ids(sesi, "bookinglogs", {_id_reservasi(r) for _n, r in batch})
+    ada = Reservasi.objects.only("id", "status").in_bulk(set(peta.values()))
+    berakhir = []
+    for nomor, r in batch:
+        hold = ada.get(peta.get(_id_reservasi(r)))
+        if hold is None:
+            continue  # never imported: history, not a hold
+        if hold.status == Reservasi.Status.MENUNGGU:
+            hold.status, hold.selesai = Reservasi.Status.KEDALUWARSA, timezone.now()
+            berakhir.append(hold)
+            sesi.catat(RESERVASI, "diperbarui")
+        elif hold.status in Reservasi.AKTIF:
+            sesi.masalah(
+                b.nama,
+                nomor,
+                "bookingExpired",
+                r.get("bookingexpired", ""),
+                _("Sudah disiapkan di portal; kedaluwarsa di sumber perlu diperiksa."),
+                PERINGATAN,
             )
-            peta.append(id_sumber)
-            sudah.add(id_sumber)
-        _simpan(sesi, RESERVASI, "bookinglogs", baru, peta)
+            sesi.catat(RESERVASI, "konflik")
+        else:
+            sesi.catat(RESERVASI, "tetap")
+    Reservasi.objects.bulk_update(berakhir, ["status", "selesai"])
+
+
+def _reservasi_terbuka(sesi: Sesi, b, batch: list[tuple[int, dict]]) -> None:
+    sudah = _sudah(sesi, "bookinglogs", {_id_reservasi(r) for _n, r in batch})
+    anggota = _nomor_sumber(sesi, {r.get("memberid", "") for _n, r in batch})
+    eksemplar = _eksemplar(sesi, {id_bersih(r.get("collectionid", "")) for _n, r in batch})
+    baru, peta = [], []
+    for nomor, r in batch:
+        id_sumber = _id_reservasi(r)
+        if id_sumber in sudah:
+            sesi.catat(RESERVASI, "tetap")
+            continue
+        a = anggota.get(r.get("memberid", ""))
+        e = eksemplar.get(id_bersih(r.get("collectionid", "")))
+        if a is None or e is None:
+            sesi.masalah(
+                b.nama,
+                nomor,
+                "memberId" if a is None else "collectionId",
+                r.get("memberid") if a is None else r.get("collectionid"),
+                _("Reservasi menunjuk anggota atau eksemplar yang tidak ada."),
+            )
+            sesi.catat(RESERVASI, "ditolak")
+            continue
+        baru.append(
+            Reservasi(
+                anggota_id=a.pk,
+                katalog_id=e[1],
+                cabang_ambil_id=e[2],
+                dibuat=_waktu(sesi, b.nama, nomor, "bookingDate", r.get("bookingdate", ""))
+                or timezone.now(),
+            )
+        )
+        peta.append(id_sumber)
+        sudah.add(id_sumber)
+    _simpan(sesi, RESERVASI, "bookinglogs", baru, peta)
 
 
 def _kunjungan(sesi: Sesi, b) -> None:

@@ -271,6 +271,19 @@ def test_denda_reservasi_dan_kunjungan(jalankan, cabang):  # noqa: F811
     r = Reservasi.objects.get()
     assert r.anggota.nomor == "0124031500007" and r.status == "menunggu"
     assert Kunjungan.objects.count() == 2
+    # Expired at the source since: expired here too, unless a copy was set aside.
+    kemarin = (timezone.localdate() - timedelta(days=1)).isoformat()
+    lewat = booking.replace(besok.encode(), kemarin.encode())
+    Reservasi.objects.filter(pk=r.pk).update(status="siap")
+    hasil, job = jalankan(("bookinglogs.csv", lewat), sebagian=True)
+    assert hasil["reservasi.konflik"] == 1
+    assert "Sudah disiapkan di portal" in job.result_file.read().decode("utf-8-sig")
+    Reservasi.objects.filter(pk=r.pk).update(status="menunggu")
+    hasil, _job = jalankan(("bookinglogs.csv", lewat), sebagian=True)
+    r.refresh_from_db()
+    assert hasil["reservasi.diperbarui"] == 1 and r.status == "kedaluwarsa" and r.selesai
+    hasil, _job = jalankan(("bookinglogs.csv", lewat), sebagian=True)
+    assert hasil["reservasi.tetap"] == 1 and Reservasi.objects.count() == 1
     assert Kunjungan.objects.get(anggota__isnull=False).anggota.nomor == "0124031500007"
 
 
