@@ -193,8 +193,17 @@ class _Tabel(HTMLParser):
 def baris_html(raw: bytes) -> Iterator[list[str]]:
     """The rows of an HTML table saved as .xls (Inlislite reports, Export Data Tag)."""
     teks, _enc = dekode(raw)
+    yield from _baris_html([teks])
+
+
+def _baris_html(potongan: Iterable[str]) -> Iterator[list[str]]:
+    # Rows are handed on as each piece completes them, so a page of any size is
+    # parsed in the memory of one piece.
     pengurai = _Tabel()
-    pengurai.feed(teks)
+    for teks in potongan:
+        pengurai.feed(teks)
+        yield from pengurai.baris
+        pengurai.baris.clear()
     pengurai.close()
     yield from pengurai.baris
 
@@ -448,7 +457,7 @@ class BerkasMasuk:
         if self.jenis == "xlsx":
             return baris_xlsx(self.jalur)
         if self.jenis == "html":
-            return baris_html(self.jalur.read_bytes())
+            return _baris_html_berkas(self.jalur)
         raise BerkasGagal(
             _("%(n)s bukan tabel (CSV, XLSX, atau HTML/.xls) melainkan %(j)s.")
             % {"n": self.nama, "j": self.jenis}
@@ -494,14 +503,31 @@ class BerkasMasuk:
             yield from rekaman_marc(m)
 
 
-def dialek_csv(jalur: Path) -> tuple[str, str]:
-    """(encoding, delimiter) of a CSV file, from its first 256 kB."""
+def _sampel_teks(jalur: Path) -> tuple[str, str]:
+    """(text, encoding) of a text file's first 256 kB."""
     with open(jalur, "rb") as f:
         sampel = f.read(KEPALA_SAMPEL)
     # A cut in the middle of a UTF-8 character must not look like Windows-1252.
     potong = sampel if len(sampel) < KEPALA_SAMPEL else sampel[: sampel.rfind(b"\n") + 1]
-    teks, enc = dekode(potong)
+    return dekode(potong)
+
+
+def dialek_csv(jalur: Path) -> tuple[str, str]:
+    """(encoding, delimiter) of a CSV file, from its first 256 kB."""
+    teks, enc = _sampel_teks(jalur)
     return enc, pemisah(teks)
+
+
+def _baris_html_berkas(jalur: Path) -> Iterator[list[str]]:
+    _teks, enc = _sampel_teks(jalur)
+    with open(jalur, encoding=enc, newline="") as f:
+        try:
+            yield from _baris_html(iter(lambda: f.read(1 << 18), ""))
+        except UnicodeDecodeError as exc:
+            raise BerkasGagal(
+                _("%(n)s: pengodean teks berubah di tengah berkas (%(e)s).")
+                % {"n": jalur.name, "e": exc}
+            ) from None
 
 
 def _baris_csv_berkas(jalur: Path) -> Iterator[list[str]]:
