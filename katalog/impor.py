@@ -963,13 +963,28 @@ class BacaKatalog:
             yield nomor, [c.strip() for c in isi] + [""] * (42 - len(isi))
 
     def _dari_template(self, b: pembaca.BerkasMasuk) -> Iterator[RekamanMasuk]:
-        dilihat: set[str] = set()
-        for nomor, c in self._baris_template(b):
-            if not c[17]:
-                yield RekamanMasuk(
-                    "template.koleksi", f"baris-{nomor}", b.nama, nomor, Record(force_utf8=True)
-                )
-                continue
+        kelompok = _Kelompok()
+        for batch in impor.per_batch(self._baris_template(b)):
+            terdahulu = _rekaman_terdahulu(
+                self.sesi,
+                "template.koleksi",
+                "template.koleksi.eksemplar",
+                {_id_item_template(nomor, c) for nomor, c in batch},
+            )
+            for nomor, c in batch:
+                yield from self._baris_template_masuk(b, nomor, c, kelompok, terdahulu)
+
+    def _baris_template_masuk(self, b, nomor, c, kelompok, terdahulu):
+        if not c[17]:
+            yield RekamanMasuk(
+                "template.koleksi", f"baris-{nomor}", b.nama, nomor, Record(force_utf8=True)
+            )
+            return
+        # One record per distinct bibliographic description in the sheet.
+        id_sumber, baru = kelompok.kunci(
+            impor.sidik(c[16:38])[:32], terdahulu.get(_id_item_template(nomor, c))
+        )
+        if baru:
             record = record_dari_kolom(
                 judul=c[17],
                 anak_judul=c[18],
@@ -993,20 +1008,16 @@ class BacaKatalog:
                 if "berkala" in c[16].casefold() or "serial" in c[16].casefold()
                 else "monograf",
             )
-            # One record per distinct bibliographic description in the sheet.
-            id_sumber = impor.sidik(c[16:38])[:32]
-            if id_sumber not in dilihat:
-                dilihat.add(id_sumber)
-                yield RekamanMasuk("template.koleksi", id_sumber, b.nama, nomor, record)
-            if self.pemeta is not None:
-                self._tertunda.append(self._item_template(b.nama, nomor, c, id_sumber))
+            yield RekamanMasuk("template.koleksi", id_sumber, b.nama, nomor, record)
+        if self.pemeta is not None:
+            self._tertunda.append(self._item_template(b.nama, nomor, c, id_sumber))
 
     def _item_template(self, berkas: str, nomor: int, c: list[str], id_katalog: str):
         sesi, p = self.pemeta.sesi, self.pemeta
         cabang = p.id_cabang(c[9], berkas, nomor)
         return EksemplarMasuk(
             tabel="template.koleksi.eksemplar",
-            id_sumber=c[2] or c[3] or f"baris-{nomor}",
+            id_sumber=_id_item_template(nomor, c),
             berkas=berkas,
             nomor=nomor,
             katalog_tabel="template.koleksi",
@@ -1028,119 +1039,134 @@ class BacaKatalog:
     # Inlislite's "Buku Induk" report (an HTML table saved as .xls, title rows on top)
 
     def _dari_buku_induk(self, b: pembaca.BerkasMasuk) -> Iterator[RekamanMasuk]:
-        dilihat: set[str] = set()
-        for nomor, r in _baris_kunci(b, BUKU_INDUK):
-            if not r.get("nomerinduk") and not r.get("judul"):
-                continue
-            judul, _garis, tanggung_jawab = r.get("judul", "").partition(" / ")
-            bib = [
-                r.get(x, "")
-                for x in (
-                    "jenisbahan",
-                    "judul",
-                    "pengarang",
-                    "edisi",
-                    "tempatterbit",
-                    "penerbit",
-                    "tahunterbit",
-                    "deskripsifisik",
-                    "isbn",
-                    "issn",
-                )
-            ]
-            id_sumber = impor.sidik(bib)[:32]
-            if id_sumber not in dilihat:
-                dilihat.add(id_sumber)
-                yield RekamanMasuk(
-                    "laporan.buku_induk",
-                    id_sumber,
-                    b.nama,
-                    nomor,
-                    record_dari_kolom(
-                        judul=judul,
-                        tanggung_jawab=tanggung_jawab,
-                        pengarang=_daftar(r.get("pengarang", "")),
-                        edisi=r.get("edisi", ""),
-                        tempat=r.get("tempatterbit", ""),
-                        penerbit=r.get("penerbit", ""),
-                        tahun=r.get("tahunterbit", ""),
-                        fisik=r.get("deskripsifisik", ""),
-                        isbn=_daftar(r.get("isbn", "")),
-                        issn=_daftar(r.get("issn", "")),
-                        jenis="terbitan_berkala"
-                        if "berkala" in r.get("jenisbahan", "").casefold()
-                        else "monograf",
+        kelompok = _Kelompok()
+        for batch in impor.per_batch(_baris_kunci(b, BUKU_INDUK)):
+            terdahulu = _rekaman_terdahulu(
+                self.sesi,
+                "laporan.buku_induk",
+                "laporan.buku_induk.eksemplar",
+                {r["nomerinduk"] for _n, r in batch if r.get("nomerinduk")},
+            )
+            for nomor, r in batch:
+                yield from self._baris_buku_induk(b, nomor, r, kelompok, terdahulu)
+
+    def _baris_buku_induk(self, b, nomor, r, kelompok, terdahulu):
+        if not r.get("nomerinduk") and not r.get("judul"):
+            return
+        judul, _garis, tanggung_jawab = r.get("judul", "").partition(" / ")
+        bib = [
+            r.get(x, "")
+            for x in (
+                "jenisbahan",
+                "judul",
+                "pengarang",
+                "edisi",
+                "tempatterbit",
+                "penerbit",
+                "tahunterbit",
+                "deskripsifisik",
+                "isbn",
+                "issn",
+            )
+        ]
+        id_sumber, baru = kelompok.kunci(
+            impor.sidik(bib)[:32], terdahulu.get(r.get("nomerinduk", ""))
+        )
+        if baru:
+            yield RekamanMasuk(
+                "laporan.buku_induk",
+                id_sumber,
+                b.nama,
+                nomor,
+                record_dari_kolom(
+                    judul=judul,
+                    tanggung_jawab=tanggung_jawab,
+                    pengarang=_daftar(r.get("pengarang", "")),
+                    edisi=r.get("edisi", ""),
+                    tempat=r.get("tempatterbit", ""),
+                    penerbit=r.get("penerbit", ""),
+                    tahun=r.get("tahunterbit", ""),
+                    fisik=r.get("deskripsifisik", ""),
+                    isbn=_daftar(r.get("isbn", "")),
+                    issn=_daftar(r.get("issn", "")),
+                    jenis="terbitan_berkala"
+                    if "berkala" in r.get("jenisbahan", "").casefold()
+                    else "monograf",
+                ),
+            )
+        if self.pemeta is not None and r.get("nomerinduk"):
+            p, sesi = self.pemeta, self.sesi
+            self._tertunda.append(
+                EksemplarMasuk(
+                    tabel="laporan.buku_induk.eksemplar",
+                    id_sumber=r["nomerinduk"],
+                    berkas=b.nama,
+                    nomor=nomor,
+                    katalog_tabel="laporan.buku_induk",
+                    katalog_sumber=id_sumber,
+                    kategori_id=p.id_kategori(r.get("kategori", ""), b.nama, nomor),
+                    cabang_id=sesi.cabang.pk,
+                    unit_id=sesi.cabang.unit_id,
+                    barcode=r["nomerinduk"],
+                    nomor_induk=r["nomerinduk"],
+                    harga=_harga(sesi, b.nama, nomor, "Harga", r.get("harga", "")),
+                    tanggal_terima=_tanggal(
+                        sesi, b.nama, nomor, "Tanggal Pengadaan", r.get("tanggalpengadaan", "")
                     ),
+                    sumber=p.sumber(r.get("jenissumberperolehan", ""), b.nama, nomor),
+                    perlu_verifikasi=True,
+                    catatan=_("Dari laporan Buku Induk: barcode dianggap sama dengan nomor induk."),
+                    data=r,
                 )
-            if self.pemeta is not None and r.get("nomerinduk"):
-                p, sesi = self.pemeta, self.sesi
-                self._tertunda.append(
-                    EksemplarMasuk(
-                        tabel="laporan.buku_induk.eksemplar",
-                        id_sumber=r["nomerinduk"],
-                        berkas=b.nama,
-                        nomor=nomor,
-                        katalog_tabel="laporan.buku_induk",
-                        katalog_sumber=id_sumber,
-                        kategori_id=p.id_kategori(r.get("kategori", ""), b.nama, nomor),
-                        cabang_id=sesi.cabang.pk,
-                        unit_id=sesi.cabang.unit_id,
-                        barcode=r["nomerinduk"],
-                        nomor_induk=r["nomerinduk"],
-                        harga=_harga(sesi, b.nama, nomor, "Harga", r.get("harga", "")),
-                        tanggal_terima=_tanggal(
-                            sesi, b.nama, nomor, "Tanggal Pengadaan", r.get("tanggalpengadaan", "")
-                        ),
-                        sumber=p.sumber(r.get("jenissumberperolehan", ""), b.nama, nomor),
-                        perlu_verifikasi=True,
-                        catatan=_(
-                            "Dari laporan Buku Induk: barcode dianggap sama dengan nomor induk."
-                        ),
-                        data=r,
-                    )
-                )
+            )
 
     # SLiMS
 
     def _dari_slims(self, b: pembaca.BerkasMasuk) -> Iterator[RekamanMasuk]:
-        baris = iter(b.baris())
-        for nomor, isi in enumerate(baris, start=1):
-            if not any(x.strip() for x in isi):
-                continue
-            if nomor == 1 and "title" in {k(x) for x in isi}:
-                continue
-            c = [x.strip() for x in isi]
-            if len(c) == 17:  # SLiMS 7/8: no statement of responsibility
-                c = [*c[:14], "", *c[14:]]
-            c += [""] * (18 - len(c))
-            judul = c[0].replace("\\n", " ")
-            pengarang = pembaca.daftar_slims(c[15])
-            record = record_dari_kolom(
-                judul=judul,
-                tanggung_jawab=c[14],
-                pengarang=pengarang,
-                edisi=c[2],
-                isbn=[c[3]]
-                if re.sub(r"[^0-9Xx]", "", c[3]) and len(re.sub(r"[^0-9Xx]", "", c[3])) != 8
-                else [],
-                issn=[c[3]] if len(re.sub(r"[^0-9Xx]", "", c[3])) == 8 else [],
-                penerbit=c[4],
-                tahun=c[5],
-                fisik=c[6],
-                seri=c[7],
-                nomor_panggil=c[8],
-                bahasa=_bahasa_slims(c[9]),
-                tempat=c[10],
-                ddc=c[11],
-                catatan=c[12].replace("\\n", "\n"),
-                subjek=pembaca.daftar_slims(c[16]),
+        kelompok = _Kelompok()
+        for batch in impor.per_batch(_baris_slims(b)):
+            terdahulu = _rekaman_terdahulu(
+                self.sesi,
+                "slims.biblio",
+                "slims.item",
+                {kode for _n, c in batch for kode in pembaca.daftar_slims(c[17])},
             )
-            id_sumber = (
-                impor.sidik([judul, c[3], c[2], c[4], c[5]])[:32] if judul else f"baris-{nomor}"
+            for nomor, c in batch:
+                yield self._biblio_slims(b, nomor, c, kelompok, terdahulu)
+
+    def _biblio_slims(self, b, nomor, c, kelompok, terdahulu) -> RekamanMasuk:
+        judul = c[0].replace("\\n", " ")
+        kode = pembaca.daftar_slims(c[17])
+        record = record_dari_kolom(
+            judul=judul,
+            tanggung_jawab=c[14],
+            pengarang=pembaca.daftar_slims(c[15]),
+            edisi=c[2],
+            isbn=[c[3]]
+            if re.sub(r"[^0-9Xx]", "", c[3]) and len(re.sub(r"[^0-9Xx]", "", c[3])) != 8
+            else [],
+            issn=[c[3]] if len(re.sub(r"[^0-9Xx]", "", c[3])) == 8 else [],
+            penerbit=c[4],
+            tahun=c[5],
+            fisik=c[6],
+            seri=c[7],
+            nomor_panggil=c[8],
+            bahasa=_bahasa_slims(c[9]),
+            tempat=c[10],
+            ddc=c[11],
+            catatan=c[12].replace("\\n", "\n"),
+            subjek=pembaca.daftar_slims(c[16]),
+        )
+        if judul:
+            lama = next((terdahulu[k] for k in kode if k in terdahulu), None)
+            id_sumber, _baru = kelompok.kunci(
+                impor.sidik([judul, c[3], c[2], c[4], c[5]])[:32], lama
             )
-            yield RekamanMasuk("slims.biblio", id_sumber, b.nama, nomor, record)
-            for kode in pembaca.daftar_slims(c[17]):
-                self._kode_slims.append((kode, nomor, b.nama, id_sumber))
+        else:
+            id_sumber = f"baris-{nomor}"
+        for k in kode:
+            self._kode_slims.append((k, nomor, b.nama, id_sumber))
+        return RekamanMasuk("slims.biblio", id_sumber, b.nama, nomor, record)
 
     def _eksemplar_slims(self, sesi: Sesi) -> Iterator[EksemplarMasuk]:
         kode_biblio = self._kode_slims
@@ -1329,6 +1355,65 @@ class BacaKatalog:
             ([*kunci, *v] for kunci, v in nilai.items()),
         )
         c.execute("ANALYZE stg_nilai_koleksi")
+
+
+def _id_item_template(nomor: int, c: list[str]) -> str:
+    return c[2] or c[3] or f"baris-{nomor}"
+
+
+def _baris_slims(b: pembaca.BerkasMasuk) -> Iterator[tuple[int, list[str]]]:
+    """A SLiMS biblio export's rows as 18 columns (SLiMS 7/8 write 17: no SOR)."""
+    for nomor, isi in enumerate(b.baris(), start=1):
+        if not any(x.strip() for x in isi):
+            continue
+        if nomor == 1 and "title" in {k(x) for x in isi}:
+            continue
+        c = [x.strip() for x in isi]
+        if len(c) == 17:
+            c = [*c[:14], "", *c[14:]]
+        yield nomor, c + [""] * (18 - len(c))
+
+
+def _rekaman_terdahulu(sesi: Sesi, tabel: str, tabel_eksemplar: str, ids: set[str]) -> dict:
+    """Item source id -> the source id of the record an earlier import of this source
+    attached it to. Templates, reports and SLiMS exports carry no record ids, so a
+    record is keyed by its description; when the source edits the description, the
+    record is known again by its copies and updated, not created twice."""
+    if not ids:
+        return {}
+    with connection.cursor() as c:
+        c.execute(
+            """
+            SELECT DISTINCT ON (pe.id_sumber) pe.id_sumber, pk.id_sumber
+            FROM dispusip_petaimpor pe
+            JOIN katalog_eksemplar e ON e.id = pe.id_tujuan
+            JOIN dispusip_petaimpor pk ON pk.tabel = %s AND pk.id_tujuan = e.katalog_id
+              AND pk.sumber_id = pe.sumber_id
+            WHERE pe.sumber_id = %s AND pe.tabel = %s AND pe.id_sumber = ANY(%s::text[])
+            ORDER BY pe.id_sumber, pk.id_sumber
+            """,
+            [tabel, sesi.sumber.pk, tabel_eksemplar, impor.larik_pg(ids)],
+        )
+        return dict(c.fetchall())
+
+
+class _Kelompok:
+    """The records of a file keyed by description: rows describing the same edition
+    share one; a description seen first takes the key its copies had before."""
+
+    def __init__(self) -> None:
+        self._kunci: dict[str, str] = {}  # description fingerprint -> record key
+        self._dipakai: set[str] = set()
+
+    def kunci(self, sidik: str, terdahulu: str | None) -> tuple[str, bool]:
+        """(the record's key, whether this row is the first of its record)."""
+        if sidik in self._kunci:
+            return self._kunci[sidik], False
+        # A record the source split in two keeps its key for the first part only.
+        kunci = terdahulu if terdahulu and terdahulu not in self._dipakai else sidik
+        self._kunci[sidik] = kunci
+        self._dipakai.add(kunci)
+        return kunci, True
 
 
 def _angka(nilai: str | None):

@@ -4,6 +4,7 @@ matching, the merge queue, barcode collisions, lookups and copies from 990 $a.""
 
 import re
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -592,6 +593,36 @@ def test_template_koleksi_42_kolom(jalankan, nama):
     assert e.katalog == mahligai and e.sumber == "hadiah" and e.nomor_panggil == "123 PRA m"
 
 
+@pytest.mark.parametrize(
+    ("berkas", "lama", "baru"),
+    [
+        (["sample_data_koleksi_AACR.csv"], "Mahligai Biru,,Mamik", "Mahligai Biru Laut,,Mamik"),
+        (["inlislite_laporan_buku_induk_COMPOSED.csv"], "Cet. 25,", "Cet. 26,"),
+        (["slims_biblio_export_COMPOSED.csv", "slims_item_export_COMPOSED.csv"],
+         '"Cet. 25"', '"Cet. 26"'),
+    ],
+)  # fmt: skip
+def test_deskripsi_diubah_di_sumber_memperbarui_rekaman_yang_sama(jalankan, berkas, lama, baru):
+    """Templates, reports and SLiMS exports carry no record ids: a record edited at
+    the source is known again by its copies and updated, never created a second time;
+    one edited in the portal meanwhile is left as it is and reported."""
+    hasil, _job = jalankan(*(IMPOR / b for b in berkas), sebagian=True)
+    n_katalog, n_eksemplar = Katalog.objects.count(), Eksemplar.objects.count()
+    asli = (IMPOR / berkas[0]).read_text(encoding="utf-8-sig")
+    assert lama in asli
+    diubah = [(berkas[0], asli.replace(lama, baru).encode()), *(IMPOR / b for b in berkas[1:])]
+    hasil, _job = jalankan(*diubah, sebagian=True)
+    assert hasil["katalog.diperbarui"] == 1 and hasil.get("katalog.dibuat", 0) == 0
+    assert Katalog.objects.count() == n_katalog and Eksemplar.objects.count() == n_eksemplar
+    # Edited in the portal since: a conflict, the portal's edit kept.
+    k = Katalog.objects.get(pk=Eksemplar.objects.order_by("pk").first().katalog_id)
+    Katalog.objects.filter(pk=k.pk).update(diubah=k.diubah + timedelta(days=1), judul="Dikoreksi")
+    hasil, _job = jalankan((berkas[0], asli.encode()), *(IMPOR / b for b in berkas[1:]),
+                           sebagian=True)  # fmt: skip
+    assert hasil["katalog.konflik"] == 1 and hasil.get("katalog.dibuat", 0) == 0
+    assert Katalog.objects.get(pk=k.pk).judul == "Dikoreksi"
+
+
 def test_export_data_tag(jalankan):
     hasil, _job = jalankan(IMPOR / "inlislite_export_data_tag_COMPOSED.csv")
     assert hasil["katalog.dibuat"] >= 1
@@ -748,3 +779,15 @@ def test_antrean_gabung_menggabungkan_atau_memisahkan(jalankan, client, admin_di
     client.post(reverse("katalog:putuskan_gabung", args=[lain.pk, "pisah"]))
     lain.refresh_from_db()
     assert lain.status == "dipisah" and Katalog.objects.filter(judul="Ronggeng").count() == 2
+
+
+def test_kelompok_deskripsi_dan_kunci_terdahulu():
+    """Rows with one description share a record; a new description takes the key its
+    first copy had before, unless another part of that record already took it."""
+    from katalog.impor import _Kelompok
+
+    k = _Kelompok()
+    assert k.kunci("a", None) == ("a", True)
+    assert k.kunci("a", "lama") == ("a", False)  # same description, same record
+    assert k.kunci("b", "x") == ("x", True)  # edited at the source: the old key
+    assert k.kunci("c", "x") == ("c", True)  # split in two: the second part is new
