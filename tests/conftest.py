@@ -114,6 +114,20 @@ def celery_worker(django_db_setup, django_db_blocker):
     separate database connections, as in production. Tests that use it need
     transactional_db so the worker sees their rows.
     """
+    proc = mulai_pekerja(settings.CELERY_TASK_DEFAULT_QUEUE)
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def mulai_pekerja(antrean: str, *pool: str) -> subprocess.Popen:
+    """Start a Celery worker on a queue of the test database; return once it answers.
+    The pool is solo unless given (e.g. "-P", "prefork", "-c", "1")."""
     from django.db import connection
 
     from dispusip.celery import app
@@ -123,38 +137,31 @@ def celery_worker(django_db_setup, django_db_blocker):
         os.environ,
         DATABASE_URL=database_to_url(connection.settings_dict),
         REDIS_URL=settings.REDIS_URL,
-        CELERY_QUEUE=settings.CELERY_TASK_DEFAULT_QUEUE,
+        CELERY_QUEUE=antrean,
         DISPUSIP_PEKERJA_UJI="1",
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
         DJANGO_DEBUG="true",
     )
     (ROOT / "var").mkdir(exist_ok=True)
-    log = open(ROOT / "var" / f"test-worker-{os.getpid()}.log", "w")  # noqa: SIM115
+    log = open(ROOT / "var" / f"test-worker-{antrean}.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [
             sys.executable, "-m", "celery", "-A", "dispusip", "worker",
-            "-P", "solo", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE,
+            *(pool or ("-P", "solo")), "-Q", antrean,
             "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING",
         ],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                app.send_task("dispusip.ping").get(timeout=5)
-                break
-            except Exception:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"Test worker did not start; see {log.name}") from None
-        yield proc
-    finally:
-        proc.terminate()
+    log.close()  # the child has its own handle
+    deadline = time.monotonic() + 60
+    while True:
         try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+            app.send_task("dispusip.ping", queue=antrean).get(timeout=5)
+            return proc
+        except Exception:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"Test worker did not start; see {log.name}") from None
 
 
 def tunggu_job(job, timeout: float = 60):
