@@ -43,6 +43,7 @@ SECTION_HEADINGS = {
     "sirkulasi": "## Circulation",
     "impor": "## Imports",
     "impor_anggota": "## Member import",
+    "impor_pinjaman": "## Loan history import",
 }
 
 
@@ -68,7 +69,7 @@ def main() -> int:
 
     call_command("migrate", verbosity=0)
 
-    from bench import audit_log, impor, impor_anggota, opac, sirkulasi
+    from bench import audit_log, impor, impor_anggota, impor_pinjaman, opac, sirkulasi
 
     semua = {
         "audit_log": audit_log,
@@ -76,6 +77,7 @@ def main() -> int:
         "sirkulasi": sirkulasi,
         "impor": impor,
         "impor_anggota": impor_anggota,
+        "impor_pinjaman": impor_pinjaman,
     }
     pilihan = sys.argv[1:] or list(semua)
     unknown = set(pilihan) - set(semua)

@@ -145,7 +145,7 @@ JALAN = [
 ]
 
 
-def _tulis(jalur: Path) -> float:
+def _tulis(jalur: Path, anggota: int = ANGGOTA) -> float:
     rng = random.Random(SEED)
     mulai = time.monotonic()
     jalur.parent.mkdir(parents=True, exist_ok=True)
@@ -153,7 +153,7 @@ def _tulis(jalur: Path) -> float:
     with open(sementara, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(KEPALA)
-        for i in range(1, ANGGOTA + 1):
+        for i in range(1, anggota + 1):
             lahir = date(1950, 1, 1) + timedelta(days=rng.randrange(0, 365 * 65))
             daftar = date(2015, 1, 1) + timedelta(days=rng.randrange(0, 365 * 10))
             nama = f"{rng.choice(DEPAN)} {rng.choice(BELAKANG)}".upper()

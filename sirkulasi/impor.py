@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -32,7 +31,6 @@ from django.utils.translation import gettext_lazy
 from dispusip import impor, pembaca, penomoran
 from dispusip.audit import catat
 from dispusip.impor import BARU, PERINGATAN, BagianPratinjau, LookupBaru, Pengimpor, Sesi
-from katalog import services as katalog_services
 from sirkulasi.models import (
     Anggota,
     Denda,
@@ -40,18 +38,12 @@ from sirkulasi.models import (
     JenisKelamin,
     KategoriAnggota,
     Kunjungan,
-    Peminjaman,
     Reservasi,
     StatusAnggota,
 )
+from sirkulasi.muat import NOMOR_SUMBER_SQL, PINJAM, PemuatPinjaman
 
-ANGGOTA, PINJAM, DENDA, RESERVASI, KUNJUNGAN = (
-    "anggota",
-    "peminjaman",
-    "denda",
-    "reservasi",
-    "kunjungan",
-)
+ANGGOTA, DENDA, RESERVASI, KUNJUNGAN = ("anggota", "denda", "reservasi", "kunjungan")
 LOOKUP = {
     "jenisanggota": "jenis_anggota",
     "masterjenisidentitas": "master_jenis_identitas",
@@ -546,10 +538,7 @@ class PengimporSirkulasi(Pengimpor):
                     % {"t": tabel},
                     PERINGATAN,
                 )
-        for b in sesi.tabel("collectionloanitems"):
-            _pinjaman(sesi, b)
-        for b in sesi.tabel("laporan_peminjaman"):
-            _pinjaman_laporan(sesi, b)
+        _pinjaman(sesi)
         for b in sesi.tabel("pelanggaran"):
             _denda(sesi, b)
         for b in sesi.tabel("bookinglogs"):
@@ -912,22 +901,14 @@ def _anggota_sumber(sesi: Sesi, ids: set[str]) -> dict[str, Anggota]:
 
 
 def _nomor_sumber(sesi: Sesi, nomor: set[str]) -> dict[str, Anggota]:
-    """The source's member numbers (what bookinglogs, the guest book and the loan report
-    write) -> member: the number it kept, or the alias a renumbered member got."""
+    """The source's member numbers (what bookinglogs and the guest book write) ->
+    member: the number it kept, or the alias a renumbered member got."""
     awalan = sesi.sumber.awalan
     calon = impor.larik_pg(nomor | {awalan + n for n in nomor})
     hasil = {}
     with connection.cursor() as c:
         c.execute(
-            """
-            SELECT a.nomor, a.id FROM sirkulasi_anggota a JOIN dispusip_petaimpor p
-              ON p.id_tujuan = a.id AND p.sumber_id = %s AND p.tabel = 'anggota'
-            WHERE a.nomor = ANY(%s::text[])
-            UNION ALL
-            SELECT l.nomor, l.anggota_id FROM sirkulasi_nomoranggotalama l
-            WHERE l.sumber = %s AND l.nomor = ANY(%s::text[])
-            """,
-            [sesi.sumber.pk, calon, sesi.sumber.nama, calon],
+            NOMOR_SUMBER_SQL, {"sumber": sesi.sumber.pk, "nama": sesi.sumber.nama, "nomor": calon}
         )
         for n, pk in c.fetchall():
             hasil[n] = pk
@@ -949,79 +930,6 @@ def _eksemplar(sesi: Sesi, ids: set[str]) -> dict[str, tuple]:
             [sesi.sumber.pk, impor.larik_pg(ids)],
         )
         return {r[0]: r[1:] for r in c.fetchall()}
-
-
-def _sedang_dipinjam(eksemplar_ids: list[int]) -> set[int]:
-    """Items on loan now, earlier batches' loans included (each batch is written first)."""
-    return set(
-        Peminjaman.objects.filter(
-            eksemplar_id__in=eksemplar_ids, status=Peminjaman.Status.BERJALAN
-        ).values_list("eksemplar_id", flat=True)
-    )
-
-
-def _pinjaman_lama(sesi: Sesi, tabel: str, ids: set[str]) -> dict[str, Peminjaman | None]:
-    """The loans earlier imports brought in for these source rows (None: since removed)."""
-    peta = _peta_ids(sesi, tabel, ids)
-    kolom = ("id", "status", "jatuh_tempo", "perpanjangan", "eksemplar_id", "cabang_id")
-    ada = Peminjaman.objects.only(*kolom).in_bulk(set(peta.values()))
-    return {s: ada.get(pk) for s, pk in peta.items()}
-
-
-@dataclass
-class _Pembaruan:
-    """What a batch's re-imported loans change, written together at its end."""
-
-    pinjaman: list[Peminjaman] = field(default_factory=list)
-    tempo: list[tuple[int, date]] = field(default_factory=list)  # item, new due date
-    kembali: list[int] = field(default_factory=list)  # items back on the shelf
-
-    def simpan(self) -> None:
-        Peminjaman.objects.bulk_update(
-            self.pinjaman, ["status", "dikembalikan", "cabang_kembali", "jatuh_tempo"]
-        )
-        katalog_services.tandai_dipinjam_impor(self.tempo)
-        katalog_services.tandai_kembali_impor(self.kembali)
-
-
-def _bandingkan_pinjaman(
-    lama: Peminjaman, tempo: date, kembali: datetime | None, ubah: _Pembaruan
-) -> str | None:
-    """A loan an earlier import brought in, against what the source says now: None when
-    nothing changed, "diperbarui" when the source's change was applied (returned, or
-    renewed there), else why it was left as the portal has it (a conflict)."""
-    berjalan = lama.status == Peminjaman.Status.BERJALAN
-    if kembali is None:
-        if not berjalan:
-            return _("Sudah dikembalikan di portal; sumber masih mencatatnya dipinjam.")
-        if lama.jatuh_tempo == tempo:
-            return None
-        if lama.perpanjangan:
-            return _("Sudah diperpanjang di portal; jatuh tempo dari sumber tidak dipakai.")
-        lama.jatuh_tempo = tempo
-        ubah.tempo.append((lama.eksemplar_id, tempo))
-    else:
-        if not berjalan:
-            return None
-        if lama.perpanjangan:
-            return _("Sudah diperpanjang di portal; pengembalian di sumber perlu diperiksa.")
-        lama.status, lama.dikembalikan = Peminjaman.Status.KEMBALI, kembali
-        lama.cabang_kembali_id = lama.cabang_id
-        ubah.kembali.append(lama.eksemplar_id)
-    ubah.pinjaman.append(lama)
-    return "diperbarui"
-
-
-def _pinjaman_diimpor_ulang(
-    sesi: Sesi, b, nomor: int, kolom: str, nilai: str, hasil: str | None
-) -> None:
-    if hasil is None:
-        sesi.catat(PINJAM, "tetap")
-    elif hasil == "diperbarui":
-        sesi.catat(PINJAM, "diperbarui")
-    else:
-        sesi.masalah(b.nama, nomor, kolom, nilai, hasil, PERINGATAN)
-        sesi.catat(PINJAM, "konflik")
 
 
 def _simpan(sesi: Sesi, entitas: str, tabel: str, baru: list, id_sumber: list[str]) -> list:
@@ -1047,69 +955,40 @@ def _id_baris(nomor: int, r: dict) -> str:
     return id_bersih(r.get("id", "")) or f"baris-{nomor}"
 
 
-def _pinjaman(sesi: Sesi, b) -> None:
-    for batch in _per_batch(sesi, b):
-        _pinjaman_batch(sesi, b, batch)
+def _pinjaman(sesi: Sesi) -> None:
+    """Loans, from Inlislite's loan table and its "Peminjaman" report: read and staged
+    a batch at a time, then matched and merged over the whole file (sirkulasi.muat).
+    Open ones (Loan/Dipinjam, no return date) keep their due dates and put the item on
+    loan; returned ones are history for the statistics. A loan imported before
+    follows the source (returned or renewed there) unless the portal has returned or
+    renewed it since."""
+    berkas = [(b, "collectionloanitems", ()) for b in sesi.tabel("collectionloanitems")]
+    berkas += [(b, "laporan.peminjaman", LAPORAN_PINJAM) for b in sesi.tabel("laporan_peminjaman")]
+    if not berkas:
+        return
+    pemuat = PemuatPinjaman(sesi)
+    for b, tabel, penanda in berkas:
+        baca = _baris_pinjaman if tabel == "collectionloanitems" else _baris_pinjaman_laporan
+        for batch in _per_batch(sesi, b, penanda):
+            pemuat.tambah(tabel, b.nama, [baca(sesi, b, nomor, r) for nomor, r in batch])
+    sesi.maju(0, 1, _("Mencocokkan dan menyimpan peminjaman…"))
+    pemuat.selesaikan()
 
 
-def _pinjaman_batch(sesi: Sesi, b, batch: list[tuple[int, dict]]) -> None:
-    """Loans: open ones (Loan/Dipinjam, no return date) keep their due dates and put
-    the item on loan; returned ones are history for the statistics. A loan imported
-    before follows the source (returned or renewed there) unless the portal has
-    returned or renewed it since."""
-    lama = _pinjaman_lama(sesi, "collectionloanitems", {_id_baris(n, r) for n, r in batch})
-    ubah, sudah = _Pembaruan(), set()
-    anggota = _anggota_sumber(sesi, {id_bersih(r.get("memberid", "")) for _n, r in batch})
-    eksemplar = _eksemplar(sesi, {id_bersih(r.get("collectionid", "")) for _n, r in batch})
-    sedang = _sedang_dipinjam([e[0] for e in eksemplar.values()])
-    baru, peta, dipinjam = [], [], []
-    for nomor, r in batch:
-        id_sumber = _id_baris(nomor, r)
-        if id_sumber in sudah or lama.get(id_sumber, False) is None:
-            sesi.catat(PINJAM, "tetap")
-            continue
-        sudah.add(id_sumber)
-        if id_sumber in lama:
-            pinjam, tempo, kembali = _tanggal_pinjaman(sesi, b, nomor, r)
-            tempo = tempo or lama[id_sumber].jatuh_tempo
-            hasil = _bandingkan_pinjaman(lama[id_sumber], tempo, kembali, ubah)
-            _pinjaman_diimpor_ulang(sesi, b, nomor, "LoanStatus", r.get("loanstatus", ""), hasil)
-            continue
-        a = anggota.get(id_bersih(r.get("memberid", "")))
-        e = eksemplar.get(id_bersih(r.get("collectionid", "")))
-        if a is None or e is None:
-            sesi.masalah(
-                b.nama,
-                nomor,
-                "member_id" if a is None else "Collection_id",
-                r.get("memberid") if a is None else r.get("collectionid"),
-                _("Peminjaman menunjuk anggota yang tidak ada.")
-                if a is None
-                else _("Peminjaman menunjuk eksemplar yang tidak ada."),
-            )
-            sesi.catat(PINJAM, "ditolak")
-            continue
-        pinjam, tempo, kembali = _tanggal_pinjaman(sesi, b, nomor, r)
-        tempo = tempo or pinjam.date()
-        terbuka = kembali is None
-        if terbuka and e[0] in sedang:
-            sesi.masalah(
-                b.nama,
-                nomor,
-                "Collection_id",
-                r.get("collectionid"),
-                _("Eksemplar ini sudah dipinjam pada baris lain."),
-            )
-            sesi.catat(PINJAM, "ditolak")
-            continue
-        baru.append(_peminjaman(a, e, pinjam, tempo, kembali))
-        peta.append(id_sumber)
-        if terbuka:
-            sedang.add(e[0])
-            dipinjam.append((e[0], tempo))
-    _simpan(sesi, PINJAM, "collectionloanitems", baru, peta)
-    katalog_services.tandai_dipinjam_impor(dipinjam)
-    ubah.simpan()
+def _baris_pinjaman(sesi: Sesi, b, nomor: int, r: dict) -> tuple:
+    pinjam, tempo, kembali = _tanggal_pinjaman(sesi, b, nomor, r)
+    return (
+        nomor,
+        _id_baris(nomor, r),
+        id_bersih(r.get("memberid", "")),
+        id_bersih(r.get("collectionid", "")),
+        r.get("memberid", ""),
+        r.get("collectionid", ""),
+        r.get("loanstatus", ""),
+        pinjam,
+        tempo,
+        kembali,
+    )
 
 
 def _tanggal_pinjaman(
@@ -1127,119 +1006,24 @@ def _tanggal_pinjaman(
     return pinjam, tempo, kembali or pinjam
 
 
-def _peminjaman(a: Anggota, e: tuple, pinjam: datetime, tempo: date, kembali) -> Peminjaman:
-    return Peminjaman(
-        anggota_id=a.pk,
-        eksemplar_id=e[0],
-        katalog_id=e[1],
-        cabang_id=e[2],
-        dipinjam=pinjam,
-        jatuh_tempo=tempo,
-        dikembalikan=kembali,
-        cabang_kembali_id=e[2] if kembali else None,
-        status=Peminjaman.Status.KEMBALI if kembali else Peminjaman.Status.BERJALAN,
-        kategori_anggota_id=a.kategori_id,
-        jenis_kelamin=a.jenis_kelamin,
-        kelompok_usia=_kelompok(a, pinjam.date()),
+def _baris_pinjaman_laporan(sesi: Sesi, b, nomor: int, r: dict) -> tuple:
+    """Inlislite's "Peminjaman" report: items by accession number, members by number;
+    a loan is the item's on the day it was lent."""
+    pinjam = (
+        _waktu(sesi, b.nama, nomor, "Tanggal Pinjam", r.get("tanggalpinjam", "")) or timezone.now()
     )
-
-
-def _pinjaman_laporan(sesi: Sesi, b) -> None:
-    for batch in _per_batch(sesi, b, LAPORAN_PINJAM):
-        _pinjaman_laporan_batch(sesi, b, batch)
-
-
-def _pinjaman_laporan_batch(sesi: Sesi, b, batch: list[tuple[int, dict]]) -> None:
-    """Inlislite's "Peminjaman" report: items by accession number, members by number."""
-    lama = _pinjaman_lama(
-        sesi,
-        "laporan.peminjaman",
-        {f"{r.get('nomorinduk')}:{r.get('tanggalpinjam')}" for _n, r in batch},
+    return (
+        nomor,
+        f"{r.get('nomorinduk')}:{r.get('tanggalpinjam')}",
+        r.get("nomoranggota", ""),
+        r.get("nomorinduk", ""),
+        r.get("nomoranggota", ""),
+        r.get("nomorinduk", ""),
+        r.get("tanggaldikembalikan", ""),
+        pinjam,
+        _tanggal(sesi, b.nama, nomor, "Tanggal Jatuh Tempo", r.get("tanggaljatuhtempo", "")),
+        _waktu(sesi, b.nama, nomor, "Tanggal Dikembalikan", r.get("tanggaldikembalikan", "")),
     )
-    ubah, sudah = _Pembaruan(), set()
-    nomor_induk = {r.get("nomorinduk", "") for _n, r in batch}
-    awalan = sesi.sumber.awalan
-    induk: dict[str, tuple] = {}
-    with connection.cursor() as c:
-        c.execute(
-            "SELECT nomor_induk, id, katalog_id, cabang_id FROM katalog_eksemplar "
-            "WHERE nomor_induk = ANY(%s::text[])",
-            [impor.larik_pg(nomor_induk | {awalan + n for n in nomor_induk})],
-        )
-        for n, *sisa in c.fetchall():
-            induk[n.removeprefix(awalan)] = tuple(sisa)
-    anggota = _nomor_sumber(sesi, {r.get("nomoranggota", "") for _n, r in batch})
-    sedang = _sedang_dipinjam([e[0] for e in induk.values()])
-    baru, peta, dipinjam = [], [], []
-    for nomor, r in batch:
-        id_sumber = f"{r.get('nomorinduk')}:{r.get('tanggalpinjam')}"
-        if id_sumber in sudah or lama.get(id_sumber, False) is None:
-            sesi.catat(PINJAM, "tetap")
-            continue
-        sudah.add(id_sumber)
-        if id_sumber in lama:
-            kembali = _waktu(
-                sesi, b.nama, nomor, "Tanggal Dikembalikan", r.get("tanggaldikembalikan", "")
-            )
-            tempo = _tanggal(
-                sesi, b.nama, nomor, "Tanggal Jatuh Tempo", r.get("tanggaljatuhtempo", "")
-            )
-            hasil = _bandingkan_pinjaman(
-                lama[id_sumber], tempo or lama[id_sumber].jatuh_tempo, kembali, ubah
-            )
-            _pinjaman_diimpor_ulang(
-                sesi, b, nomor, "Tanggal Dikembalikan", r.get("tanggaldikembalikan", ""), hasil
-            )
-            continue
-        a = anggota.get(r.get("nomoranggota", ""))
-        e = induk.get(r.get("nomorinduk", ""))
-        if a is None or e is None:
-            sesi.masalah(
-                b.nama,
-                nomor,
-                "Nomor Anggota" if a is None else "Nomor Induk",
-                r.get("nomoranggota") if a is None else r.get("nomorinduk"),
-                _("Peminjaman menunjuk anggota yang tidak ada.")
-                if a is None
-                else _("Peminjaman menunjuk eksemplar yang tidak ada."),
-            )
-            sesi.catat(PINJAM, "ditolak")
-            continue
-        pinjam = (
-            _waktu(sesi, b.nama, nomor, "Tanggal Pinjam", r.get("tanggalpinjam", ""))
-            or timezone.now()
-        )
-        kembali = _waktu(
-            sesi, b.nama, nomor, "Tanggal Dikembalikan", r.get("tanggaldikembalikan", "")
-        )
-        tempo = (
-            _tanggal(sesi, b.nama, nomor, "Tanggal Jatuh Tempo", r.get("tanggaljatuhtempo", ""))
-            or pinjam.date()
-        )
-        if kembali is None and e[0] in sedang:
-            sesi.masalah(
-                b.nama,
-                nomor,
-                "Nomor Induk",
-                r.get("nomorinduk"),
-                _("Eksemplar ini sudah dipinjam pada baris lain."),
-            )
-            sesi.catat(PINJAM, "ditolak")
-            continue
-        baru.append(_peminjaman(a, e, pinjam, tempo, kembali))
-        peta.append(id_sumber)
-        if kembali is None:
-            sedang.add(e[0])
-            dipinjam.append((e[0], tempo))
-    _simpan(sesi, PINJAM, "laporan.peminjaman", baru, peta)
-    katalog_services.tandai_dipinjam_impor(dipinjam)
-    ubah.simpan()
-
-
-def _kelompok(anggota: Anggota, pada: date) -> str:
-    from sirkulasi.services import _kelompok_usia
-
-    return _kelompok_usia(anggota, pada)
 
 
 def _lunas(r: dict) -> bool:

@@ -343,14 +343,32 @@ def _periksa_timpa(
         )
 
 
+# The age groups of loan statistics: (under this age, label); older is TERTUA.
+KELOMPOK_USIA = ((13, "0-12"), (18, "13-17"), (26, "18-25"), (41, "26-40"), (61, "41-60"))
+TERTUA = "61+"
+
+
 def _kelompok_usia(anggota: Anggota, pada: date) -> str:
     usia = anggota.usia(pada)
     if usia is None:
         return ""
-    for batas, label in ((13, "0-12"), (18, "13-17"), (26, "18-25"), (41, "26-40"), (61, "41-60")):
+    for batas, label in KELOMPOK_USIA:
         if usia < batas:
             return label
-    return "61+"
+    return TERTUA
+
+
+def kelompok_usia_sql(lahir: str, pada: str) -> str:
+    """The same groups as an SQL expression over a birth date and a date column
+    (for imports that write loans set-based); '' when the birth date is unknown."""
+    # Anggota.usia's arithmetic (PostgreSQL's age() counts a 29 February birthday
+    # differently).
+    usia = (
+        f"(date_part('year', {pada}) - date_part('year', {lahir}) - CASE WHEN "
+        f"to_char({pada}, 'MMDD') < to_char({lahir}, 'MMDD') THEN 1 ELSE 0 END)"
+    )
+    cabang = " ".join(f"WHEN {usia} < {batas} THEN '{label}'" for batas, label in KELOMPOK_USIA)
+    return f"CASE WHEN {lahir} IS NULL THEN '' {cabang} ELSE '{TERTUA}' END"
 
 
 def jatuh_tempo_untuk(cabang: Cabang, lama_hari: int, mulai: date | None = None) -> date:
