@@ -37,13 +37,18 @@ from sirkulasi.models import (
     JenisIdentitas,
     JenisKelamin,
     KategoriAnggota,
-    Kunjungan,
     Reservasi,
     StatusAnggota,
 )
-from sirkulasi.muat import NOMOR_SUMBER_SQL, PINJAM, PemuatPinjaman
+from sirkulasi.muat import (
+    KUNJUNGAN,
+    NOMOR_SUMBER_SQL,
+    PINJAM,
+    PemuatKunjungan,
+    PemuatPinjaman,
+)
 
-ANGGOTA, DENDA, RESERVASI, KUNJUNGAN = ("anggota", "denda", "reservasi", "kunjungan")
+ANGGOTA, DENDA, RESERVASI = ("anggota", "denda", "reservasi")
 LOOKUP = {
     "jenisanggota": "jenis_anggota",
     "masterjenisidentitas": "master_jenis_identitas",
@@ -543,8 +548,7 @@ class PengimporSirkulasi(Pengimpor):
             _denda(sesi, b)
         for b in sesi.tabel("bookinglogs"):
             _reservasi(sesi, b)
-        for b in sesi.tabel("memberguesses"):
-            _kunjungan(sesi, b)
+        _kunjungan(sesi)
 
 
 # --- members: staged and merged --------------------------------------------------------
@@ -1197,41 +1201,38 @@ def _reservasi_terbuka(sesi: Sesi, b, batch: list[tuple[int, dict]]) -> None:
     _simpan(sesi, RESERVASI, "bookinglogs", baru, peta)
 
 
-def _kunjungan(sesi: Sesi, b) -> None:
-    """The guest book, so visit statistics continue."""
-    for batch in _per_batch(sesi, b):
-        sudah = _sudah(sesi, "memberguesses", {_id_baris(n, r) for n, r in batch})
-        anggota = _nomor_sumber(sesi, {r.get("noanggota", "") for _n, r in batch} - {""})
-        baru, peta = [], []
-        for nomor, r in batch:
-            id_sumber = _id_baris(nomor, r)
-            if id_sumber in sudah:
-                sesi.catat(KUNJUNGAN, "tetap")
-                continue
-            waktu = _waktu(sesi, b.nama, nomor, "CreateDate", r.get("createdate", ""))
-            if waktu is None:
-                sesi.masalah(
-                    b.nama,
-                    nomor,
-                    "CreateDate",
-                    r.get("createdate", ""),
-                    _("Kunjungan tanpa tanggal tidak diimpor."),
-                )
-                sesi.catat(KUNJUNGAN, "ditolak")
-                continue
-            a = anggota.get(r.get("noanggota", ""))
-            baru.append(
-                Kunjungan(
-                    cabang=sesi.cabang,
-                    waktu=waktu,
-                    anggota=a,
-                    nama=(r.get("nama") or "")[:200],
-                    kategori_anggota_id=a.kategori_id if a else None,
-                    jenis_kelamin=(
-                        a.jenis_kelamin if a else jenis_kelamin(r.get("jeniskelaminid", ""))
-                    ),
-                )
+def _kunjungan(sesi: Sesi) -> None:
+    """The guest book, so visit statistics continue: staged a batch at a time and
+    merged over the whole file (sirkulasi.muat)."""
+    if not sesi.ada("memberguesses"):
+        return
+    pemuat = PemuatKunjungan(sesi)
+    for b in sesi.tabel("memberguesses"):
+        for batch in _per_batch(sesi, b):
+            pemuat.tambah(
+                b.nama, [x for nomor, r in batch if (x := _baris_kunjungan(sesi, b, nomor, r))]
             )
-            peta.append(id_sumber)
-            sudah.add(id_sumber)
-        _simpan(sesi, KUNJUNGAN, "memberguesses", baru, peta)
+    sesi.maju(0, 1, _("Menyimpan buku tamu…"))
+    pemuat.selesaikan()
+
+
+def _baris_kunjungan(sesi: Sesi, b, nomor: int, r: dict) -> tuple | None:
+    waktu = _waktu(sesi, b.nama, nomor, "CreateDate", r.get("createdate", ""))
+    if waktu is None:
+        sesi.masalah(
+            b.nama,
+            nomor,
+            "CreateDate",
+            r.get("createdate", ""),
+            _("Kunjungan tanpa tanggal tidak diimpor."),
+        )
+        sesi.catat(KUNJUNGAN, "ditolak")
+        return None
+    return (
+        nomor,
+        _id_baris(nomor, r),
+        r.get("noanggota", ""),
+        r.get("nama") or "",
+        jenis_kelamin(r.get("jeniskelaminid", "")),
+        waktu,
+    )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from dispusip import impor
 from dispusip.impor import PERINGATAN, Sesi
 from katalog import services as katalog_services
-from sirkulasi.models import Peminjaman
+from sirkulasi.models import Kunjungan, Peminjaman
 from sirkulasi.services import kelompok_usia_sql
 
 PINJAM = "peminjaman"
@@ -375,3 +375,103 @@ class PemuatPinjaman:
             jenis, teks, tingkat = pesan[alasan]
             nilai = {"anggota": n_anggota, "eksemplar": n_eksemplar, "status": n_status}[jenis]
             self.sesi.masalah(berkas, nomor, kolom_masalah(tabel)[jenis], nilai, teks, tingkat)
+
+
+KUNJUNGAN = "kunjungan"
+STAGING_KUNJUNGAN = "stg_kunjungan"
+KOLOM_KUNJUNGAN = [
+    ("ke", "bigint"),
+    ("tabel", "text"),
+    ("berkas", "text"),
+    ("nomor", "int"),
+    ("id_sumber", "text"),
+    ("nomor_anggota", "text"),  # as the guest book writes it; '' for a guest
+    ("nama", "text"),
+    ("jenis_kelamin", "text"),  # as the guest book gives it
+    ("waktu", "timestamptz"),
+    ("anggota_id", "bigint"),
+    ("id_tujuan", "bigint"),
+    ("hasil", "text"),
+    ("sidik", "text"),
+]
+
+
+class PemuatKunjungan:
+    """The guest book (every visit since the library went live), staged and merged
+    as the loans are: a visit by a member's number is linked to that member."""
+
+    def __init__(self, sesi: Sesi) -> None:
+        self.sesi = sesi
+        self.jumlah = 0
+        impor.buat_staging(STAGING_KUNJUNGAN, KOLOM_KUNJUNGAN)
+
+    def tambah(self, berkas: str, baris: list[tuple[int, str, str, str, str, datetime]]) -> None:
+        """Rows as (line, source id, member number, name, sex, time)."""
+        awal = self.jumlah
+        self.jumlah += impor.salin(
+            STAGING_KUNJUNGAN,
+            [k for k, _t in KOLOM_KUNJUNGAN[:9]],
+            ((awal + n, "memberguesses", berkas, *isi) for n, isi in enumerate(baris, start=1)),
+        )
+
+    def selesaikan(self) -> None:
+        if not self.jumlah:
+            return
+        s, sumber = STAGING_KUNJUNGAN, self.sesi.sumber
+        with connection.cursor() as c:
+            c.execute(f"CREATE INDEX ON {s} (id_sumber)")
+            c.execute(f"ANALYZE {s}")
+            c.execute(
+                f"""
+                UPDATE {s} k SET hasil = 'tetap' FROM (
+                    SELECT ke, row_number() OVER (PARTITION BY id_sumber ORDER BY ke) AS u
+                    FROM {s}
+                ) d WHERE d.u > 1 AND k.ke = d.ke
+                """
+            )
+            c.execute(
+                f"""
+                UPDATE {s} k SET hasil = 'tetap' FROM dispusip_petaimpor p
+                WHERE k.hasil IS NULL AND p.sumber_id = %s AND p.tabel = k.tabel
+                  AND p.id_sumber = k.id_sumber
+                """,
+                [sumber.pk],
+            )
+            for awalan in ("", sumber.awalan):
+                c.execute(
+                    f"SELECT DISTINCT %s || nomor_anggota FROM {s} "
+                    "WHERE hasil IS NULL AND nomor_anggota <> '' AND anggota_id IS NULL",
+                    [awalan],
+                )
+                nomor = impor.larik_pg(n for (n,) in c.fetchall())
+                c.execute(
+                    f"""
+                    UPDATE {s} k SET anggota_id = m.id FROM ({NOMOR_SUMBER_SQL}) m
+                    WHERE k.hasil IS NULL AND k.anggota_id IS NULL
+                      AND m.nomor = %(awalan)s || k.nomor_anggota
+                    """,
+                    {"sumber": sumber.pk, "nama": sumber.nama, "nomor": nomor, "awalan": awalan},
+                )
+            c.execute(
+                f"""
+                UPDATE {s} SET hasil = 'dibuat',
+                    id_tujuan = nextval(pg_get_serial_sequence('sirkulasi_kunjungan', 'id'))
+                WHERE hasil IS NULL
+                """
+            )
+            # What statistics keep of a member's visit: category and sex, from the member.
+            c.execute(
+                f"""
+                INSERT INTO sirkulasi_kunjungan (id, cabang_id, waktu, anggota_id, nama,
+                    institusi, tujuan, kategori_anggota_id, jenis_kelamin)
+                SELECT k.id_tujuan, %s, k.waktu, k.anggota_id, left(k.nama, 200), '', %s,
+                    a.kategori_id, coalesce(a.jenis_kelamin, k.jenis_kelamin)
+                FROM {s} k LEFT JOIN sirkulasi_anggota a ON a.id = k.anggota_id
+                WHERE k.hasil = 'dibuat'
+                """,
+                [self.sesi.cabang.pk, Kunjungan.Tujuan.MEMBACA],
+            )
+            impor.simpan_peta(sumber, s, "hasil = 'dibuat'")
+            c.execute(f"SELECT hasil, count(*) FROM {s} GROUP BY hasil")
+            for hasil, n in c.fetchall():
+                self.sesi.catat(KUNJUNGAN, hasil, n)

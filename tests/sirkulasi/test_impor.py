@@ -350,7 +350,13 @@ def test_denda_reservasi_dan_kunjungan(jalankan, cabang):  # noqa: F811
     assert hasil["reservasi.diperbarui"] == 1 and r.status == "kedaluwarsa" and r.selesai
     hasil, _job = jalankan(("bookinglogs.csv", lewat), sebagian=True)
     assert hasil["reservasi.tetap"] == 1 and Reservasi.objects.count() == 1
-    assert Kunjungan.objects.get(anggota__isnull=False).anggota.nomor == "0124031500007"
+    siti = Kunjungan.objects.get(anggota__isnull=False)
+    assert siti.anggota.nomor == "0124031500007" and siti.jenis_kelamin == "P"
+    assert siti.kategori_anggota_id == siti.anggota.kategori_id and siti.cabang is not None
+    tamu_umum = Kunjungan.objects.get(anggota__isnull=True)
+    assert tamu_umum.nama == "Tamu umum" and tamu_umum.kategori_anggota_id is None
+    hasil, _job = jalankan(("memberguesses.csv", tamu))
+    assert hasil["kunjungan.tetap"] == 2 and Kunjungan.objects.count() == 2
 
 
 def test_pinjaman_dan_kunjungan_dibaca_per_batch(jalankan, monkeypatch):  # noqa: F811
