@@ -863,13 +863,15 @@ def _peta_batch(sesi: Sesi, tabel: str, ids: list[str]) -> dict[str, tuple]:
 
 
 def _per_batch(sesi: Sesi, b, penanda: tuple[str, ...] = ()) -> Iterator[list[tuple[int, dict]]]:
-    n = 0
+    # Reading a file fills the first half of the step's bar; matching and merging
+    # what was read, the rest.
+    total, n = 2 * max(1, b.perkiraan_baris()), 0
     for batch in impor.per_batch(_baris(b, penanda)):
         yield batch
         n += len(batch)
         sesi.maju(
-            0,
-            1,
+            n,
+            total,
             _("%(berkas)s: %(n)s baris dibaca…")
             % {"berkas": b.nama, "n": f"{n:,}".replace(",", ".")},
         )
@@ -975,7 +977,7 @@ def _pinjaman(sesi: Sesi) -> None:
         baca = _baris_pinjaman if tabel == "collectionloanitems" else _baris_pinjaman_laporan
         for batch in _per_batch(sesi, b, penanda):
             pemuat.tambah(tabel, b.nama, [baca(sesi, b, nomor, r) for nomor, r in batch])
-    sesi.maju(0, 1, _("Mencocokkan dan menyimpan peminjaman…"))
+    sesi.maju(1, 2, _("Mencocokkan dan menyimpan peminjaman…"))
     pemuat.selesaikan()
 
 
@@ -1212,7 +1214,7 @@ def _kunjungan(sesi: Sesi) -> None:
             pemuat.tambah(
                 b.nama, [x for nomor, r in batch if (x := _baris_kunjungan(sesi, b, nomor, r))]
             )
-    sesi.maju(0, 1, _("Menyimpan buku tamu…"))
+    sesi.maju(1, 2, _("Menyimpan buku tamu…"))
     pemuat.selesaikan()
 
 

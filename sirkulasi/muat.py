@@ -9,6 +9,7 @@ that dies leaves nothing behind, and the merge commits with the rest of the impo
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import date, datetime
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from sirkulasi.services import kelompok_usia_sql
 
 PINJAM = "peminjaman"
 STAGING = "stg_pinjaman"
+MASSAL_MINIMUM = 50_000  # new loans from which an import into an empty loan table is a bulk load
 KOLOM = [
     ("ke", "bigint"),  # the row's place in the import, for "the first one wins"
     ("tabel", "text"),
@@ -323,6 +325,26 @@ class PemuatPinjaman:
             WHERE hasil IS NULL
             """
         )
+        baru = c.rowcount
+        with (
+            impor.tanpa_indeks(["sirkulasi_peminjaman"]) if self._massal(c, baru) else nullcontext()
+        ):
+            self._tulis_baru(c)
+        syarat = "hasil = 'dibuat' AND kembali IS NULL"
+        for potong in self._potongan(c, syarat, "tempo_baru"):
+            katalog_services.tandai_dipinjam_impor(potong)
+
+    @staticmethod
+    def _massal(c, baru: int) -> bool:
+        """A first migration's loan history into an empty loan table: its indexes and
+        foreign keys are built after the rows (impor.tanpa_indeks). Nobody has lent
+        anything in the portal yet; a desk that tries during the import waits for it."""
+        if baru < MASSAL_MINIMUM:
+            return False
+        c.execute("SELECT NOT EXISTS (SELECT FROM sirkulasi_peminjaman)")
+        return c.fetchone()[0]
+
+    def _tulis_baru(self, c) -> None:
         hari = f"(dipinjam AT TIME ZONE '{settings.TIME_ZONE}')::date"
         c.execute(
             f"""
@@ -338,9 +360,6 @@ class PemuatPinjaman:
             """,
             [Peminjaman.Status.BERJALAN, Peminjaman.Status.KEMBALI],
         )
-        syarat = "hasil = 'dibuat' AND kembali IS NULL"
-        for potong in self._potongan(c, syarat, "tempo_baru"):
-            katalog_services.tandai_dipinjam_impor(potong)
 
     def _potongan(self, c, syarat: str, *kolom: str):
         """(item, …) of the staged rows that match, a batch at a time."""
@@ -452,6 +471,7 @@ class PemuatKunjungan:
                     """,
                     {"sumber": sumber.pk, "nama": sumber.nama, "nomor": nomor, "awalan": awalan},
                 )
+            self._tamu_tanpa_nama(c)
             c.execute(
                 f"""
                 UPDATE {s} SET hasil = 'dibuat',
@@ -464,7 +484,8 @@ class PemuatKunjungan:
                 f"""
                 INSERT INTO sirkulasi_kunjungan (id, cabang_id, waktu, anggota_id, nama,
                     institusi, tujuan, kategori_anggota_id, jenis_kelamin)
-                SELECT k.id_tujuan, %s, k.waktu, k.anggota_id, left(k.nama, 200), '', %s,
+                SELECT k.id_tujuan, %s, k.waktu, k.anggota_id,
+                    left(coalesce(nullif(k.nama, ''), k.nomor_anggota), 200), '', %s,
                     a.kategori_id, coalesce(a.jenis_kelamin, k.jenis_kelamin)
                 FROM {s} k LEFT JOIN sirkulasi_anggota a ON a.id = k.anggota_id
                 WHERE k.hasil = 'dibuat'
@@ -475,3 +496,35 @@ class PemuatKunjungan:
             c.execute(f"SELECT hasil, count(*) FROM {s} GROUP BY hasil")
             for hasil, n in c.fetchall():
                 self.sesi.catat(KUNJUNGAN, hasil, n)
+
+    def _tamu_tanpa_nama(self, c) -> None:
+        """A number no member of this source has: the visit is kept under that number,
+        with a warning; a row with neither number nor name says nothing, refused."""
+        c.execute(
+            f"""
+            UPDATE {STAGING_KUNJUNGAN} SET hasil = 'ditolak'
+            WHERE hasil IS NULL AND anggota_id IS NULL AND nama = '' AND nomor_anggota = ''
+            RETURNING berkas, nomor
+            """
+        )
+        for berkas, nomor in sorted(c.fetchall(), key=lambda x: x[1]):
+            self.sesi.masalah(
+                berkas, nomor, "NoAnggota", "", _("Kunjungan tanpa nomor anggota dan nama.")
+            )
+        c.execute(
+            f"""
+            SELECT berkas, nomor, nomor_anggota FROM {STAGING_KUNJUNGAN}
+            WHERE hasil IS NULL AND anggota_id IS NULL AND nomor_anggota <> ''
+            ORDER BY ke LIMIT %s
+            """,
+            [impor.MAKS_MASALAH_TERSIMPAN],
+        )
+        for berkas, nomor, nilai in c.fetchall():
+            self.sesi.masalah(
+                berkas,
+                nomor,
+                "NoAnggota",
+                nilai,
+                _("Nomor anggota tidak dikenal; kunjungan dicatat sebagai tamu dengan nomor ini."),
+                PERINGATAN,
+            )
