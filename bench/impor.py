@@ -995,7 +995,9 @@ def _menit(detik: float) -> str:
     return f"{detik / 60:.1f} min" if detik >= 120 else f"{detik:.0f} s"
 
 
-def _tabel_tahap(jalan: dict) -> list[str]:
+def _tabel_tahap(jalan: dict, tahap: dict[str, str] | None = None) -> list[str]:
+    """The phases as a table; `tahap` describes a benchmark's own steps (else TAHAP)."""
+    tahap = TAHAP if tahap is None else tahap
     total = jalan["detik"] or 1
     baris = [
         "| step (the command's progress line) | what happens | wall | share | Python CPU | "
@@ -1006,7 +1008,7 @@ def _tabel_tahap(jalan: dict) -> list[str]:
         kunci = t["kunci"]
         label = "(start-up)" if kunci == "mulai" else f"`{kunci}`"
         baris.append(
-            f"| {label} | {TAHAP.get(kunci, '')} | {t['detik']:.0f} s | "
+            f"| {label} | {tahap.get(kunci, '')} | {t['detik']:.0f} s | "
             f"{t['detik'] / total:.0%} | {t['py']:.0f} s | {t['pg']:.0f} s | {t['rss']:.0f} MB |"
         )
     return baris
