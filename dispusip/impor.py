@@ -601,29 +601,34 @@ def indeks_sekunder(c, tabel: str) -> list[tuple[str, str]]:
     return c.fetchall()
 
 
-def kunci_asing(c, tabel: str) -> list[tuple[str, str]]:
-    """Foreign keys declared on `tabel` (name, definition)."""
+def kunci_asing(c, tabel: str, ke: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """Foreign keys declared on `tabel` (name, definition); only those that point at
+    one of the tables `ke` when given."""
     c.execute(
         """
         SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-        WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY 1
+        WHERE conrelid = %s::regclass AND contype = 'f'
+          AND (%s::text[] IS NULL OR confrelid::regclass::text = ANY(%s::text[]))
+        ORDER BY 1
         """,
-        [tabel],
+        [tabel, None if ke is None else list(ke), None if ke is None else list(ke)],
     )
     return c.fetchall()
 
 
 @contextmanager
 def tanpa_indeks(tabel: Iterable[str]) -> Iterator[None]:
-    """Load `tabel` without their non-unique indexes and foreign keys, then build them
-    again, all in the caller's transaction.
+    """Load `tabel` without their non-unique indexes and the foreign keys between
+    them, then build them again, all in the caller's transaction.
 
     Building an index once over a million rows costs a fraction of keeping it
     current row by row, and re-adding a foreign key checks every row in one join
     instead of one trigger per row at COMMIT. Unique indexes stay, so a duplicate
     is still refused. Dropping takes an exclusive lock on each table until the
     transaction ends: only for loads that are most of the table (a first
-    migration, a full rebuild), never beside people using it.
+    migration, a full rebuild), never beside people using it. Keys pointing at
+    other tables stay: dropping one would lock the table it points at too (users,
+    branches), and with it every page of the portal.
     """
     tabel = list(tabel)
     # A savepoint of its own: should the load fail and its caller carry on, the
@@ -634,12 +639,16 @@ def tanpa_indeks(tabel: Iterable[str]) -> Iterator[None]:
         c.execute("SET CONSTRAINTS ALL IMMEDIATE")
         c.execute("SET CONSTRAINTS ALL DEFERRED")
         indeks = [x for t in tabel for x in indeks_sekunder(c, t)]
-        fk = [(t, nama, definisi) for t in tabel for nama, definisi in kunci_asing(c, t)]
+        fk = [(t, nama, definisi) for t in tabel for nama, definisi in kunci_asing(c, t, tabel)]
         for t, nama, _definisi in fk:
             c.execute(f'ALTER TABLE {t} DROP CONSTRAINT "{nama}"')
         for nama, _definisi in indeks:
             c.execute(f"DROP INDEX {nama}")
         yield
+        # The keys kept (to other tables) left checks pending, which CREATE INDEX
+        # refuses: they run now rather than at COMMIT.
+        c.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        c.execute("SET CONSTRAINTS ALL DEFERRED")
         c.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _nama, definisi in indeks:
             c.execute(definisi)

@@ -504,12 +504,41 @@ class BerkasMasuk:
 
 
 def _sampel_teks(jalur: Path) -> tuple[str, str]:
-    """(text, encoding) of a text file's first 256 kB."""
+    """(text of the first 256 kB, encoding of the file). A sample that is plain ASCII
+    says nothing: the rest is then checked, so a Windows-1252 file whose first é
+    comes late is not taken for UTF-8."""
     with open(jalur, "rb") as f:
         sampel = f.read(KEPALA_SAMPEL)
-    # A cut in the middle of a UTF-8 character must not look like Windows-1252.
-    potong = sampel if len(sampel) < KEPALA_SAMPEL else sampel[: sampel.rfind(b"\n") + 1]
-    return dekode(potong)
+        # A cut in the middle of a UTF-8 character must not look like Windows-1252.
+        potong = sampel if len(sampel) < KEPALA_SAMPEL else sampel[: sampel.rfind(b"\n") + 1]
+        teks, enc = dekode(potong)
+        if enc == "utf-8" and potong.isascii() and not _utf8_sampai_habis(f, sampel[len(potong) :]):
+            return potong.decode("cp1252"), _cp1252_atau_latin1(jalur)
+    return teks, enc
+
+
+def _utf8_sampai_habis(f, awal: bytes) -> bool:
+    """Whether the rest of an open file (after `awal`, already read) is valid UTF-8."""
+    import codecs
+
+    cek = codecs.getincrementaldecoder("utf-8")()
+    try:
+        cek.decode(awal)
+        while potong := f.read(1 << 22):
+            cek.decode(potong)
+        cek.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _cp1252_atau_latin1(jalur: Path) -> str:
+    # Windows-1252 leaves five bytes undefined; a file with one is read as Latin-1.
+    with open(jalur, "rb") as f:
+        while potong := f.read(1 << 22):
+            if any(b in potong for b in (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")):
+                return "latin-1"
+    return "cp1252"
 
 
 def dialek_csv(jalur: Path) -> tuple[str, str]:

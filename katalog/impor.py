@@ -956,6 +956,26 @@ class BacaKatalog:
 
     # the 42-column item template (by position; two header rows)
 
+    def _kunci_rekaman(self, tabel: str, tabel_eksemplar: str, baris) -> dict[str, str]:
+        """Description fingerprint -> record key, for a file whose records carry no id
+        (templates, reports, SLiMS), decided in a first reading of the file.
+
+        A description the source had before keeps its key. A new one takes the key of
+        the record its copies were attached to last time, when that description is
+        gone from the file (the source edited it): the record is updated, not created
+        twice. `baris` yields (fingerprint, the row's item ids)."""
+        terdahulu: dict[str, str | None] = {}  # in order of first appearance
+        dikenal: set[str] = set()
+        for batch in impor.per_batch(baris):
+            # Row numbers are no identity: the same row may hold another book now.
+            ids = {i for _s, items in batch for i in items if not i.startswith("baris-")}
+            lama = _rekaman_terdahulu(self.sesi, tabel, tabel_eksemplar, ids)
+            dikenal |= _kunci_dikenal(self.sesi, tabel, {s for s, _i in batch} - terdahulu.keys())
+            for sidik, items in batch:
+                if terdahulu.get(sidik) is None:
+                    terdahulu[sidik] = next((lama[i] for i in items if i in lama), None)
+        return tetapkan_kunci(terdahulu, dikenal)
+
     def _baris_template(self, b: pembaca.BerkasMasuk) -> Iterator[tuple[int, list[str]]]:
         for nomor, isi in enumerate(b.baris(), start=1):
             if nomor <= 2 or not any(c.strip() for c in isi):
@@ -963,28 +983,29 @@ class BacaKatalog:
             yield nomor, [c.strip() for c in isi] + [""] * (42 - len(isi))
 
     def _dari_template(self, b: pembaca.BerkasMasuk) -> Iterator[RekamanMasuk]:
-        kelompok = _Kelompok()
-        for batch in impor.per_batch(self._baris_template(b)):
-            terdahulu = _rekaman_terdahulu(
-                self.sesi,
-                "template.koleksi",
-                "template.koleksi.eksemplar",
-                {_id_item_template(nomor, c) for nomor, c in batch},
-            )
-            for nomor, c in batch:
-                yield from self._baris_template_masuk(b, nomor, c, kelompok, terdahulu)
+        kunci = self._kunci_rekaman(
+            "template.koleksi",
+            "template.koleksi.eksemplar",
+            (
+                (_sidik_template(c), [_id_item_template(nomor, c)])
+                for nomor, c in self._baris_template(b)
+                if c[17]
+            ),
+        )
+        dilihat: set[str] = set()
+        for nomor, c in self._baris_template(b):
+            yield from self._baris_template_masuk(b, nomor, c, kunci, dilihat)
 
-    def _baris_template_masuk(self, b, nomor, c, kelompok, terdahulu):
+    def _baris_template_masuk(self, b, nomor, c, kunci, dilihat):
         if not c[17]:
             yield RekamanMasuk(
                 "template.koleksi", f"baris-{nomor}", b.nama, nomor, Record(force_utf8=True)
             )
             return
         # One record per distinct bibliographic description in the sheet.
-        id_sumber, baru = kelompok.kunci(
-            impor.sidik(c[16:38])[:32], terdahulu.get(_id_item_template(nomor, c))
-        )
-        if baru:
+        id_sumber = kunci[_sidik_template(c)]
+        if id_sumber not in dilihat:
+            dilihat.add(id_sumber)
             record = record_dari_kolom(
                 judul=c[17],
                 anak_judul=c[18],
@@ -1039,40 +1060,26 @@ class BacaKatalog:
     # Inlislite's "Buku Induk" report (an HTML table saved as .xls, title rows on top)
 
     def _dari_buku_induk(self, b: pembaca.BerkasMasuk) -> Iterator[RekamanMasuk]:
-        kelompok = _Kelompok()
-        for batch in impor.per_batch(_baris_kunci(b, BUKU_INDUK)):
-            terdahulu = _rekaman_terdahulu(
-                self.sesi,
-                "laporan.buku_induk",
-                "laporan.buku_induk.eksemplar",
-                {r["nomerinduk"] for _n, r in batch if r.get("nomerinduk")},
-            )
-            for nomor, r in batch:
-                yield from self._baris_buku_induk(b, nomor, r, kelompok, terdahulu)
+        kunci = self._kunci_rekaman(
+            "laporan.buku_induk",
+            "laporan.buku_induk.eksemplar",
+            (
+                (_sidik_buku_induk(r), [r["nomerinduk"]] if r.get("nomerinduk") else [])
+                for _n, r in _baris_kunci(b, BUKU_INDUK)
+                if r.get("nomerinduk") or r.get("judul")
+            ),
+        )
+        dilihat: set[str] = set()
+        for nomor, r in _baris_kunci(b, BUKU_INDUK):
+            yield from self._baris_buku_induk(b, nomor, r, kunci, dilihat)
 
-    def _baris_buku_induk(self, b, nomor, r, kelompok, terdahulu):
+    def _baris_buku_induk(self, b, nomor, r, kunci, dilihat):
         if not r.get("nomerinduk") and not r.get("judul"):
             return
         judul, _garis, tanggung_jawab = r.get("judul", "").partition(" / ")
-        bib = [
-            r.get(x, "")
-            for x in (
-                "jenisbahan",
-                "judul",
-                "pengarang",
-                "edisi",
-                "tempatterbit",
-                "penerbit",
-                "tahunterbit",
-                "deskripsifisik",
-                "isbn",
-                "issn",
-            )
-        ]
-        id_sumber, baru = kelompok.kunci(
-            impor.sidik(bib)[:32], terdahulu.get(r.get("nomerinduk", ""))
-        )
-        if baru:
+        id_sumber = kunci[_sidik_buku_induk(r)]
+        if id_sumber not in dilihat:
+            dilihat.add(id_sumber)
             yield RekamanMasuk(
                 "laporan.buku_induk",
                 id_sumber,
@@ -1123,18 +1130,19 @@ class BacaKatalog:
     # SLiMS
 
     def _dari_slims(self, b: pembaca.BerkasMasuk) -> Iterator[RekamanMasuk]:
-        kelompok = _Kelompok()
-        for batch in impor.per_batch(_baris_slims(b)):
-            terdahulu = _rekaman_terdahulu(
-                self.sesi,
-                "slims.biblio",
-                "slims.item",
-                {kode for _n, c in batch for kode in pembaca.daftar_slims(c[17])},
-            )
-            for nomor, c in batch:
-                yield self._biblio_slims(b, nomor, c, kelompok, terdahulu)
+        kunci = self._kunci_rekaman(
+            "slims.biblio",
+            "slims.item",
+            (
+                (_sidik_slims(c), pembaca.daftar_slims(c[17]))
+                for _n, c in _baris_slims(b)
+                if _sidik_slims(c)
+            ),
+        )
+        for nomor, c in _baris_slims(b):
+            yield self._biblio_slims(b, nomor, c, kunci)
 
-    def _biblio_slims(self, b, nomor, c, kelompok, terdahulu) -> RekamanMasuk:
+    def _biblio_slims(self, b, nomor, c, kunci) -> RekamanMasuk:
         judul = c[0].replace("\\n", " ")
         kode = pembaca.daftar_slims(c[17])
         record = record_dari_kolom(
@@ -1157,13 +1165,7 @@ class BacaKatalog:
             catatan=c[12].replace("\\n", "\n"),
             subjek=pembaca.daftar_slims(c[16]),
         )
-        if judul:
-            lama = next((terdahulu[k] for k in kode if k in terdahulu), None)
-            id_sumber, _baru = kelompok.kunci(
-                impor.sidik([judul, c[3], c[2], c[4], c[5]])[:32], lama
-            )
-        else:
-            id_sumber = f"baris-{nomor}"
+        id_sumber = kunci[_sidik_slims(c)] if judul else f"baris-{nomor}"
         for k in kode:
             self._kode_slims.append((k, nomor, b.nama, id_sumber))
         return RekamanMasuk("slims.biblio", id_sumber, b.nama, nomor, record)
@@ -1390,30 +1392,57 @@ def _rekaman_terdahulu(sesi: Sesi, tabel: str, tabel_eksemplar: str, ids: set[st
             JOIN dispusip_petaimpor pk ON pk.tabel = %s AND pk.id_tujuan = e.katalog_id
               AND pk.sumber_id = pe.sumber_id
             WHERE pe.sumber_id = %s AND pe.tabel = %s AND pe.id_sumber = ANY(%s::text[])
-            ORDER BY pe.id_sumber, pk.id_sumber
+            ORDER BY pe.id_sumber, pk.diimpor DESC, pk.id_sumber
             """,
             [tabel, sesi.sumber.pk, tabel_eksemplar, impor.larik_pg(ids)],
         )
         return dict(c.fetchall())
 
 
-class _Kelompok:
-    """The records of a file keyed by description: rows describing the same edition
-    share one; a description seen first takes the key its copies had before."""
+def tetapkan_kunci(terdahulu: dict[str, str | None], dikenal: set[str]) -> dict[str, str]:
+    """The record key of each description of a file (see BacaKatalog._kunci_rekaman):
+    `terdahulu` maps each description, in order, to the key its copies had last
+    time (or None); `dikenal` holds the descriptions the source had before. No two
+    descriptions ever get one key."""
+    kunci, diambil = {}, set()
+    for sidik, lama in terdahulu.items():
+        if sidik in dikenal or not lama or lama in terdahulu or lama in diambil:
+            kunci[sidik] = sidik
+        else:
+            kunci[sidik] = lama
+            diambil.add(lama)
+    return kunci
 
-    def __init__(self) -> None:
-        self._kunci: dict[str, str] = {}  # description fingerprint -> record key
-        self._dipakai: set[str] = set()
 
-    def kunci(self, sidik: str, terdahulu: str | None) -> tuple[str, bool]:
-        """(the record's key, whether this row is the first of its record)."""
-        if sidik in self._kunci:
-            return self._kunci[sidik], False
-        # A record the source split in two keeps its key for the first part only.
-        kunci = terdahulu if terdahulu and terdahulu not in self._dipakai else sidik
-        self._kunci[sidik] = kunci
-        self._dipakai.add(kunci)
-        return kunci, True
+def _kunci_dikenal(sesi: Sesi, tabel: str, kunci: set[str]) -> set[str]:
+    """Which of these record keys this source brought in before."""
+    if not kunci:
+        return set()
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT id_sumber FROM dispusip_petaimpor "
+            "WHERE sumber_id = %s AND tabel = %s AND id_sumber = ANY(%s::text[])",
+            [sesi.sumber.pk, tabel, impor.larik_pg(kunci)],
+        )
+        return {k for (k,) in c.fetchall()}
+
+
+def _sidik_template(c: list[str]) -> str:
+    return impor.sidik(c[16:38])[:32]
+
+
+BIB_BUKU_INDUK = ("jenisbahan", "judul", "pengarang", "edisi", "tempatterbit", "penerbit",
+                  "tahunterbit", "deskripsifisik", "isbn", "issn")  # fmt: skip
+
+
+def _sidik_buku_induk(r: dict) -> str:
+    return impor.sidik([r.get(x, "") for x in BIB_BUKU_INDUK])[:32]
+
+
+def _sidik_slims(c: list[str]) -> str:
+    """'' for a row without a title (it is reported, not matched)."""
+    judul = c[0].replace("\\n", " ")
+    return impor.sidik([judul, c[3], c[2], c[4], c[5]])[:32] if judul else ""
 
 
 def _angka(nilai: str | None):

@@ -515,9 +515,10 @@ class PemuatKatalog:
         )
 
     def _muat_massal(self, c) -> bool:
-        """A first migration into an empty catalogue: its indexes and foreign keys are
-        built after the rows (impor.tanpa_indeks). Nobody can be using an empty
-        catalogue, so the exclusive lock this takes hides nothing from anyone."""
+        """A first migration into an empty catalogue: its indexes and the key from items
+        to records are built after the rows (impor.tanpa_indeks). Nobody can be using
+        an empty catalogue, so the exclusive lock this takes on the two tables hides
+        nothing from anyone; the tables their keys point at stay open."""
         if self.sesi.jumlah.get(ENTITAS_KATALOG, {}).get("dibuat", 0) < MASSAL_MINIMUM:
             return False
         c.execute(

@@ -1129,15 +1129,26 @@ def _reservasi(sesi: Sesi, b) -> None:
     """Open holds: bookings that have not expired, queued by their booking time (the
     queue's order). A booking an earlier import brought in that has since expired at
     the source expires here too, unless the portal has already set a copy aside for
-    it (a conflict to review); the log of other expired bookings is passed over."""
+    it (a conflict to review); the log of other expired bookings is passed over.
+    Expired ones go first, over the whole file: a member's booking that ran out
+    frees their place on the title before a newer one is queued."""
     hari_ini = timezone.localdate()
+
+    def lewat(nomor: int, r: dict, lapor: bool) -> bool:
+        nilai = r.get("bookingexpired", "")
+        if lapor:
+            akhir = _tanggal(sesi, b.nama, nomor, "bookingExpired", nilai)
+        else:  # the first pass reported it
+            try:
+                akhir = pembaca.tanggal(nilai)
+            except ValueError:
+                akhir = None
+        return akhir is not None and akhir < hari_ini
+
     for batch in _per_batch(sesi, b):
-        terbuka, lewat = [], []
-        for nomor, r in batch:
-            akhir = _tanggal(sesi, b.nama, nomor, "bookingExpired", r.get("bookingexpired", ""))
-            (lewat if akhir is not None and akhir < hari_ini else terbuka).append((nomor, r))
-        _reservasi_lewat(sesi, b, lewat)
-        _reservasi_terbuka(sesi, b, terbuka)
+        _reservasi_lewat(sesi, b, [(n, r) for n, r in batch if lewat(n, r, True)])
+    for batch in impor.per_batch(_baris(b)):
+        _reservasi_terbuka(sesi, b, [(n, r) for n, r in batch if not lewat(n, r, False)])
 
 
 def _reservasi_lewat(sesi: Sesi, b, batch: list[tuple[int, dict]]) -> None:
@@ -1171,6 +1182,12 @@ def _reservasi_terbuka(sesi: Sesi, b, batch: list[tuple[int, dict]]) -> None:
     sudah = _sudah(sesi, "bookinglogs", {_id_reservasi(r) for _n, r in batch})
     anggota = _nomor_sumber(sesi, {r.get("memberid", "") for _n, r in batch})
     eksemplar = _eksemplar(sesi, {id_bersih(r.get("collectionid", "")) for _n, r in batch})
+    # One active hold per member and title (earlier batches are written already).
+    aktif = set(
+        Reservasi.objects.aktif()
+        .filter(anggota_id__in={a.pk for a in anggota.values()})
+        .values_list("anggota_id", "katalog_id")
+    )
     baru, peta = [], []
     for nomor, r in batch:
         id_sumber = _id_reservasi(r)
@@ -1189,6 +1206,18 @@ def _reservasi_terbuka(sesi: Sesi, b, batch: list[tuple[int, dict]]) -> None:
             )
             sesi.catat(RESERVASI, "ditolak")
             continue
+        if (a.pk, e[1]) in aktif:
+            sesi.masalah(
+                b.nama,
+                nomor,
+                "collectionId",
+                r.get("collectionid"),
+                _("Anggota ini sudah punya reservasi aktif untuk judul ini; yang ini dilewati."),
+                PERINGATAN,
+            )
+            sesi.catat(RESERVASI, "ditolak")
+            continue
+        aktif.add((a.pk, e[1]))
         baru.append(
             Reservasi(
                 anggota_id=a.pk,

@@ -336,8 +336,8 @@ class PemuatPinjaman:
 
     @staticmethod
     def _massal(c, baru: int) -> bool:
-        """A first migration's loan history into an empty loan table: its indexes and
-        foreign keys are built after the rows (impor.tanpa_indeks). Nobody has lent
+        """A first migration's loan history into an empty loan table: its non-unique
+        indexes are built after the rows (impor.tanpa_indeks). Nobody has lent
         anything in the portal yet; a desk that tries during the import waits for it."""
         if baru < MASSAL_MINIMUM:
             return False
@@ -485,7 +485,8 @@ class PemuatKunjungan:
                 INSERT INTO sirkulasi_kunjungan (id, cabang_id, waktu, anggota_id, nama,
                     institusi, tujuan, kategori_anggota_id, jenis_kelamin)
                 SELECT k.id_tujuan, %s, k.waktu, k.anggota_id,
-                    left(coalesce(nullif(k.nama, ''), k.nomor_anggota), 200), '', %s,
+                    left(CASE WHEN k.anggota_id IS NULL THEN coalesce(nullif(k.nama, ''),
+                                   k.nomor_anggota) ELSE k.nama END, 200), '', %s,
                     a.kategori_id, coalesce(a.jenis_kelamin, k.jenis_kelamin)
                 FROM {s} k LEFT JOIN sirkulasi_anggota a ON a.id = k.anggota_id
                 WHERE k.hasil = 'dibuat'

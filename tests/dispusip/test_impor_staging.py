@@ -144,9 +144,29 @@ def test_tanpa_indeks_mengembalikan_indeks_bila_muatan_gagal(db):
     assert all(sebelum)
     with transaction.atomic():
         with pytest.raises(RuntimeError), impor.tanpa_indeks(["katalog_eksemplar"]):
-            assert struktur() == ([], [])
+            # Its keys to other tables (records, branches…) stay.
+            assert struktur() == ([], sebelum[1])
             raise RuntimeError("muatan gagal")
         assert struktur() == sebelum
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tanpa_indeks_tidak_mengunci_tabel_lain(admin_dispusip):
+    """Only the foreign keys between the loaded tables are dropped: users and branches
+    stay readable by everyone else (logins, pages) while a first migration runs."""
+    import psycopg
+
+    from dispusip.env import database_to_url
+
+    tabel = ["katalog_katalog", "katalog_eksemplar"]
+    with transaction.atomic(), impor.tanpa_indeks(tabel):
+        with connection.cursor() as c:
+            assert impor.kunci_asing(c, "katalog_eksemplar", tabel) == []
+            assert impor.kunci_asing(c, "katalog_eksemplar", ["dispusip_cabang"])
+        with psycopg.connect(database_to_url(connection.settings_dict)) as lain:
+            lain.execute("SET lock_timeout = '2s'")
+            assert lain.execute("SELECT count(*) FROM dispusip_pengguna").fetchone()[0] >= 1
+            lain.execute("SELECT count(*) FROM dispusip_cabang").fetchone()
 
 
 def test_larik_pg_dibaca_postgresql_apa_adanya():

@@ -311,3 +311,21 @@ def test_laporan_html_besar_dibaca_bertahap(tmp_path):
     assert terakhir == ["99999", "Sejarah Betawi jilid 99999", "Café Batavia"]
     # The file is 6.6 MB; read whole, the rows took 47 MB. Piece by piece, about 2 MB.
     assert puncak < 4_000_000, puncak
+
+
+def test_pengodean_dikenali_dari_seluruh_berkas_bila_awalnya_ascii(tmp_path):
+    """A Windows-1252 export whose first 256 kB are plain ASCII is not taken for
+    UTF-8: the first é further on would otherwise refuse the whole file."""
+    awal = "".join(f"<tr><td>{n}</td><td>Judul {n}</td></tr>\n" for n in range(20000))
+    for nama, isi in (
+        ("Laporan.xls", "<html><table>" + awal + "<tr><td>x</td><td>Café</td></tr></table>"),
+        ("data.csv", "No,Judul\n" + "".join(f"{n},Judul {n}\n" for n in range(30000)) + "x,Café\n"),
+    ):
+        jalur = tmp_path / nama
+        jalur.write_bytes(isi.encode("cp1252"))
+        assert jalur.stat().st_size > pembaca.KEPALA_SAMPEL
+        baris = list(pembaca.BerkasMasuk(nama, jalur).baris())
+        assert baris[-1][-1] == "Café", nama
+    utf8 = tmp_path / "utf8.csv"
+    utf8.write_bytes(("No,Judul\n" + "1,x\n" * 70000 + "2,Café\n").encode())
+    assert list(pembaca.BerkasMasuk("utf8.csv", utf8).baris())[-1] == ["2", "Café"]

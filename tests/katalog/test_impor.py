@@ -781,13 +781,36 @@ def test_antrean_gabung_menggabungkan_atau_memisahkan(jalankan, client, admin_di
     assert lain.status == "dipisah" and Katalog.objects.filter(judul="Ronggeng").count() == 2
 
 
-def test_kelompok_deskripsi_dan_kunci_terdahulu():
-    """Rows with one description share a record; a new description takes the key its
-    first copy had before, unless another part of that record already took it."""
-    from katalog.impor import _Kelompok
+def test_kunci_rekaman_tanpa_id():
+    """A description the source had keeps its key; an edited one takes its copies'
+    earlier key only when that description is gone from the file; no key twice."""
+    from katalog.impor import tetapkan_kunci
 
-    k = _Kelompok()
-    assert k.kunci("a", None) == ("a", True)
-    assert k.kunci("a", "lama") == ("a", False)  # same description, same record
-    assert k.kunci("b", "x") == ("x", True)  # edited at the source: the old key
-    assert k.kunci("c", "x") == ("c", True)  # split in two: the second part is new
+    # Unchanged, edited (old key S gone from the file), and new.
+    assert tetapkan_kunci({"a": "a", "b": "s", "c": None}, {"a"}) == {
+        "a": "a", "b": "s", "c": "c",
+    }  # fmt: skip
+    # Split: some copies now carry another description, the old one is still there.
+    assert tetapkan_kunci({"baru": "lama", "lama": "lama"}, {"lama"}) == {
+        "baru": "baru", "lama": "lama",
+    }  # fmt: skip
+    # Two descriptions whose copies shared one record: the first takes it.
+    assert tetapkan_kunci({"x": "s", "y": "s"}, set()) == {"x": "s", "y": "y"}
+
+
+def test_template_rekaman_dipecah_di_sumber(jalankan):
+    """Copies of one record that the source now describes two ways: the unchanged
+    description keeps its record, the other is a record of its own (here joined to
+    the first by their shared ISBN, as any new record would be); nothing is refused."""
+    kepala = "\n".join((IMPOR / "sample_data_koleksi_AACR.csv").read_text().splitlines()[:2])
+    baris = (IMPOR / "sample_data_koleksi_AACR.csv").read_text().splitlines()[2]
+    salinan = [baris.replace("X0022/2016", f"F{i}/2016") for i in range(1, 4)]
+    hasil, _job = jalankan(("koleksi.csv", "\n".join([kepala, *salinan]).encode()))
+    assert hasil["katalog.dibuat"] == 1 and hasil["eksemplar.dibuat"] == 3
+    mahligai = Katalog.objects.get()
+    salinan[:2] = [x.replace("Mahligai Biru", "Mahligai Biru Laut") for x in salinan[:2]]
+    hasil, _job = jalankan(("koleksi.csv", "\n".join([kepala, *salinan]).encode()))
+    assert hasil["galat"] == 0 and hasil["katalog.tetap"] == 1, hasil
+    assert hasil["katalog.digabung"] == 1 and hasil["eksemplar.tetap"] == 3
+    mahligai.refresh_from_db()
+    assert mahligai.judul == "Mahligai Biru" and Katalog.objects.count() == 1
