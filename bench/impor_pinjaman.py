@@ -60,8 +60,8 @@ TAHAP = {
     "Mencocokkan dan menyimpan peminjaman…": "set-based: repeated rows, earlier imports "
     "(compared with the portal's loans), members and items by source id, missing ones and "
     "items already out refused, one INSERT … SELECT (age group in SQL; a first migration "
-    "into an empty loan table builds its indexes and foreign keys after), the import "
-    "map, items of open loans marked on loan; COMMIT, exit",
+    "into an empty loan table builds its indexes after, and checks its foreign keys "
+    "then), the import map, items of open loans marked on loan; COMMIT, exit",
 }
 KOLOM_PINJAM = [
     "ID", "CollectionLoan_id", "LoanDate", "DueDate", "ActualReturn", "LateDays",

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dispusip import impor
@@ -136,7 +137,7 @@ class PemuatPinjaman:
             DIBACA,
             (
                 (awal + n, tabel, berkas, nomor, ids, ang, eks, n_ang, n_eks, st, pinjam,
-                 tempo, tempo or pinjam.date(), kembali)
+                 tempo, tempo or timezone.localdate(pinjam), kembali)
                 for n, (nomor, ids, ang, eks, n_ang, n_eks, st, pinjam, tempo, kembali)
                 in enumerate(baris, start=1)
             ),
