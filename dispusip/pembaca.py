@@ -15,6 +15,7 @@ in a spreadsheet, so problems can be reported by row and column.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import mmap
 import re
@@ -542,13 +543,22 @@ def _cp1252_atau_latin1(jalur: Path) -> str:
 
 
 def dialek_csv(jalur: Path) -> tuple[str, str]:
-    """(encoding, delimiter) of a CSV file, from its first 256 kB."""
-    teks, enc = _sampel_teks(jalur)
+    """(encoding, delimiter) of a CSV file: the delimiter from its first 256 kB, the
+    encoding from those too unless they are plain ASCII (then from the whole file)."""
+    st = jalur.stat()
+    return _dialek(str(jalur), st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _dialek(jalur: str, _ukuran: int, _diubah: int) -> tuple[str, str]:
+    # Asked again for the same file (COPY, then its rows); size and time in the key
+    # so a file written anew is looked at anew.
+    teks, enc = _sampel_teks(Path(jalur))
     return enc, pemisah(teks)
 
 
 def _baris_html_berkas(jalur: Path) -> Iterator[list[str]]:
-    _teks, enc = _sampel_teks(jalur)
+    enc, _pemisah = dialek_csv(jalur)
     with open(jalur, encoding=enc, newline="") as f:
         try:
             yield from _baris_html(iter(lambda: f.read(1 << 18), ""))

@@ -728,6 +728,9 @@ class BacaKatalog:
         self.sesi, self.pemeta, self.pratinjau = sesi, pemeta, pratinjau
         self._tertunda: list[EksemplarMasuk] = []  # items read with their records
         self._kode_slims: list[tuple[str, int, str, str]] = []
+        # Per kind of file without record ids: descriptions and keys already given.
+        self._kunci_dipakai: dict[str, set[str]] = {}
+        self._dilihat: dict[str, set[str]] = {}
         self._ada_990 = False
         # How far the reading is, for the progress bar: bytes of an ISO 2709 file,
         # records of the tables (counted once PostgreSQL has them).
@@ -962,8 +965,11 @@ class BacaKatalog:
 
         A description the source had before keeps its key. A new one takes the key of
         the record its copies were attached to last time, when that description is
-        gone from the file (the source edited it): the record is updated, not created
-        twice. `baris` yields (fingerprint, the row's item ids)."""
+        gone from the files (the source edited it): the record is updated, not created
+        twice. `baris` yields (fingerprint, the row's item ids). The preview, which
+        shows a few rows and knows no source yet, keys each description by itself."""
+        if self.pratinjau or self.sesi.sumber.pk is None:
+            return _KunciSendiri()
         terdahulu: dict[str, str | None] = {}  # in order of first appearance
         dikenal: set[str] = set()
         for batch in impor.per_batch(baris):
@@ -974,7 +980,12 @@ class BacaKatalog:
             for sidik, items in batch:
                 if terdahulu.get(sidik) is None:
                     terdahulu[sidik] = next((lama[i] for i in items if i in lama), None)
-        return tetapkan_kunci(terdahulu, dikenal)
+        # Earlier files of the same kind in this import: their descriptions and keys
+        # are taken.
+        dipakai = self._kunci_dipakai.setdefault(tabel, set())
+        kunci = tetapkan_kunci(terdahulu, dikenal, dipakai)
+        dipakai.update(terdahulu, kunci.values())
+        return kunci
 
     def _baris_template(self, b: pembaca.BerkasMasuk) -> Iterator[tuple[int, list[str]]]:
         for nomor, isi in enumerate(b.baris(), start=1):
@@ -992,7 +1003,7 @@ class BacaKatalog:
                 if c[17]
             ),
         )
-        dilihat: set[str] = set()
+        dilihat = self._dilihat.setdefault("template.koleksi", set())
         for nomor, c in self._baris_template(b):
             yield from self._baris_template_masuk(b, nomor, c, kunci, dilihat)
 
@@ -1069,7 +1080,7 @@ class BacaKatalog:
                 if r.get("nomerinduk") or r.get("judul")
             ),
         )
-        dilihat: set[str] = set()
+        dilihat = self._dilihat.setdefault("laporan.buku_induk", set())
         for nomor, r in _baris_kunci(b, BUKU_INDUK):
             yield from self._baris_buku_induk(b, nomor, r, kunci, dilihat)
 
@@ -1399,14 +1410,24 @@ def _rekaman_terdahulu(sesi: Sesi, tabel: str, tabel_eksemplar: str, ids: set[st
         return dict(c.fetchall())
 
 
-def tetapkan_kunci(terdahulu: dict[str, str | None], dikenal: set[str]) -> dict[str, str]:
+class _KunciSendiri(dict):
+    """Every description its own key."""
+
+    def __missing__(self, sidik: str) -> str:
+        return sidik
+
+
+def tetapkan_kunci(
+    terdahulu: dict[str, str | None], dikenal: set[str], dipakai: set[str] = frozenset()
+) -> dict[str, str]:
     """The record key of each description of a file (see BacaKatalog._kunci_rekaman):
     `terdahulu` maps each description, in order, to the key its copies had last
-    time (or None); `dikenal` holds the descriptions the source had before. No two
+    time (or None); `dikenal` holds the descriptions the source had before;
+    `dipakai` the descriptions and keys of earlier files of the import. No two
     descriptions ever get one key."""
     kunci, diambil = {}, set()
     for sidik, lama in terdahulu.items():
-        if sidik in dikenal or not lama or lama in terdahulu or lama in diambil:
+        if sidik in dikenal or not lama or lama in terdahulu or lama in diambil or lama in dipakai:
             kunci[sidik] = sidik
         else:
             kunci[sidik] = lama

@@ -1147,6 +1147,9 @@ def _reservasi(sesi: Sesi, b) -> None:
 
     for batch in _per_batch(sesi, b):
         _reservasi_lewat(sesi, b, [(n, r) for n, r in batch if lewat(n, r, True)])
+    sesi.maju(
+        1, 2, _("%(berkas)s: mengantrekan reservasi yang masih berlaku…") % {"berkas": b.nama}
+    )
     for batch in impor.per_batch(_baris(b)):
         _reservasi_terbuka(sesi, b, [(n, r) for n, r in batch if not lewat(n, r, False)])
 

@@ -814,3 +814,16 @@ def test_template_rekaman_dipecah_di_sumber(jalankan):
     assert hasil["katalog.digabung"] == 1 and hasil["eksemplar.tetap"] == 3
     mahligai.refresh_from_db()
     assert mahligai.judul == "Mahligai Biru" and Katalog.objects.count() == 1
+
+
+def test_dua_berkas_templat_satu_deskripsi_satu_rekaman(jalankan):
+    """The same description in two template files of one import is one record with
+    the items of both, not a second record refused as a repeated id."""
+    teks = (IMPOR / "sample_data_koleksi_AACR.csv").read_text().splitlines()
+    kepala, baris = "\n".join(teks[:2]), teks[2]
+    satu = "\n".join([kepala, baris]).encode()
+    dua = "\n".join([kepala, baris.replace("X0022/2016", "X0099/2016")]).encode()
+    hasil, _job = jalankan(("koleksi-1.csv", satu), ("koleksi-2.csv", dua))
+    assert hasil["galat"] == 0 and hasil["katalog.dibuat"] == 1
+    assert hasil["eksemplar.dibuat"] == 2
+    assert Katalog.objects.get().eksemplar.count() == 2
